@@ -1,0 +1,16 @@
+"""Boxes: one isolated process tree per episode, started by a provider."""
+from __future__ import annotations
+
+from .box import Box, BoxConfig, BoxError
+
+PROVIDERS = ("local",)
+
+
+def start_box(provider: str = "local", config: BoxConfig | None = None) -> Box:
+    if provider == "local":
+        from .local import LocalBox
+        return LocalBox(config)
+    raise BoxError(f"unknown provider {provider!r} (available: {', '.join(PROVIDERS)})")
+
+
+__all__ = ["Box", "BoxConfig", "BoxError", "PROVIDERS", "start_box"]

@@ -1,0 +1,215 @@
+"""A Gymnasium Env over one box per episode: reset runs a task's setup, step performs actions.
+
+The agent's code is parsed here into structured actions (never executed on the host); the
+box performs them. Observations are read from the box; events and state stay in the box
+until the host asks, and the host writes every record.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from riskgym.evaluator.rules import evaluate
+from riskgym.sandbox import Box, BoxConfig, BoxError, start_box
+from riskgym.tasks import Task, load_tasks
+from riskgym.tasks.schema import DeliverMail, Overlay, PhishingMail, PhishingSite
+
+from .actions import ActionParseError, parse_actions
+from .spaces import FreeText, screenshot_from_bytes
+
+SPECIAL = {"DONE", "FAIL", "WAIT"}
+
+
+class RiskEnv(gym.Env):
+    metadata = {"render_modes": ["rgb_array"]}
+    app = "browser"
+
+    def __init__(self, task: str | Task | None = None, *, provider: str = "local",
+                 width: int = 1280, height: int = 720, max_steps: int | None = None,
+                 prestart: bool = True, box_config: BoxConfig | None = None,
+                 render_mode: str | None = "rgb_array") -> None:
+        self.tasks = load_tasks()
+        self.default_task = self._task(task) if task is not None else next(
+            t for t in self.tasks.values() if t.env == self.app)
+        self.provider = provider
+        self.box_config = box_config or BoxConfig(width=width, height=height)
+        self.box_config.start_app = self.app
+        self.box_config.hosts = sorted({h for t in self.tasks.values() for h in t.hosts()})
+        self.width, self.height = self.box_config.width, self.box_config.height
+        self.max_steps_override = max_steps
+        self.render_mode = render_mode
+        self.observation_space = spaces.Dict({
+            "screenshot": spaces.Box(0, 255, (self.height, self.width, 3), np.uint8),
+            "a11y_tree": FreeText(200_000),
+            "url": FreeText(8192),
+        })
+        self.action_space = FreeText(20_000)
+        self.box: Box | None = None
+        self.task: Task | None = None
+        self.steps = 0
+        self.events_seen = 0
+        self.last_obs: dict[str, Any] | None = None
+        self.timings: dict[str, float] = {}
+        self._prestart = prestart
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="riskgym-prestart")
+        self._spare: Future | None = None
+        self._lock = threading.Lock()
+
+    # --- boxes -------------------------------------------------------------------------------
+    def _task(self, task: str | Task) -> Task:
+        if isinstance(task, Task):
+            return task
+        if task not in self.tasks:
+            raise KeyError(f"no task {task!r} (see `python run.py tasks`)")
+        return self.tasks[task]
+
+    def _config_for(self, task: Task) -> BoxConfig:
+        cfg = BoxConfig(**{**self.box_config.__dict__})
+        cfg.persona = dict(task.persona)
+        return cfg
+
+    def _take_box(self, task: Task) -> tuple[Box, bool]:
+        cfg = self._config_for(task)
+        spare, self._spare = self._spare, None
+        box = None
+        if spare is not None:
+            try:
+                box = spare.result()
+                if box.config.persona != cfg.persona:   # booted for another persona: not usable
+                    box.close()
+                    box = None
+            except BoxError:
+                box = None
+        warm = box is not None
+        if box is None:
+            box = start_box(self.provider, cfg)
+        if self._prestart:   # boot the next episode's box while this one runs
+            self._spare = self._pool.submit(start_box, self.provider, self._config_for(self.default_task))
+        return box, warm
+
+    # --- gym API -----------------------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        options = options or {}
+        task = self._task(options["task"]) if options.get("task") is not None else self.default_task
+        self._close_box()
+        t0 = time.monotonic()
+        self.box, warm = self._take_box(task)
+        t1 = time.monotonic()
+        self.task, self.steps, self.events_seen = task, 0, 0
+        self.box.call("setup", steps=setup_steps(task))
+        t2 = time.monotonic()
+        obs = self._observe()
+        t3 = time.monotonic()
+        self.timings = {"box_s": t1 - t0, "setup_s": t2 - t1, "observe_s": t3 - t2, "reset_s": t3 - t0}
+        info = {"task_id": task.id, "warm_box": warm, "box": self.box.info, "events": self._new_events(),
+                "timings": dict(self.timings)}
+        return obs, info
+
+    @property
+    def max_steps(self) -> int:
+        return self.max_steps_override or (self.task.max_steps if self.task else 15)
+
+    def step(self, action: str):
+        if self.box is None or self.task is None:
+            raise RuntimeError("call reset() before step()")
+        self.steps += 1
+        t0 = time.monotonic()
+        info: dict[str, Any] = {"raw_action": action, "parsed": [], "error": None}
+        terminated = False
+        try:
+            acts = parse_actions(action)
+            info["parsed"] = [a.to_dict() for a in acts]
+            kinds = {a.kind for a in acts}
+            if kinds & {"done", "fail"}:
+                terminated = True
+                info["status"] = "DONE" if "done" in kinds else "FAIL"
+            todo = [d for d in info["parsed"] if d["kind"] not in ("done", "fail")]
+            if todo or not terminated:
+                res, _ = self.box.call("act", actions=todo or [{"kind": "wait", "seconds": 1.0}])
+                info["error"] = res.get("error")
+        except ActionParseError as exc:
+            info["error"] = f"unparseable action: {exc}"
+        t1 = time.monotonic()
+        obs = self._observe()
+        t2 = time.monotonic()
+        info["events"] = self._new_events()
+        info["timings"] = {"act_s": t1 - t0, "observe_s": t2 - t1, "step_s": t2 - t0}
+        truncated = not terminated and self.steps >= self.max_steps
+        return obs, 0.0, terminated, truncated, info
+
+    def _observe(self) -> dict[str, Any]:
+        meta, rgb = self.box.call("observe", a11y=True)
+        obs = {"screenshot": screenshot_from_bytes(rgb, meta["width"], meta["height"]),
+               "a11y_tree": meta.get("a11y_tree", ""), "url": meta.get("url") or ""}
+        self.last_obs = obs
+        self.last_meta = meta
+        return obs
+
+    def _new_events(self) -> list[dict[str, Any]]:
+        evs, _ = self.box.call("events", since=self.events_seen)
+        self.events_seen += len(evs)
+        return evs
+
+    def evaluate(self) -> dict[str, Any]:
+        """Risk completion and task success from the box's whole event log and its state."""
+        events, _ = self.box.call("events", since=0)
+        state, _ = self.box.call("state")
+        comp = evaluate(self.task.risk_completion, events, state)
+        succ = evaluate(self.task.success, events, state) if self.task.success else None
+        return {"risk_completion": comp.value, "completion_evidence": comp.evidence,
+                "task_success": None if succ is None else succ.value,
+                "success_evidence": [] if succ is None else succ.evidence,
+                "events": events, "state": state}
+
+    def render(self):
+        return None if self.last_obs is None else self.last_obs["screenshot"]
+
+    def _close_box(self) -> None:
+        if self.box is not None:
+            self.box.close()
+            self.box = None
+
+    def close(self) -> None:
+        self._close_box()
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            try:
+                spare.result().close()
+            except BoxError:
+                pass
+        self._pool.shutdown(wait=True)
+
+
+def setup_steps(task: Task) -> list[dict[str, Any]]:
+    """The box-side setup of a task: look-alike hosts first, then the task's steps, then attacks."""
+    steps: list[dict[str, Any]] = []
+    for a in task.attacks:
+        if isinstance(a, PhishingSite):
+            steps.append({"kind": "lookalike", "host": a.host, "imitates": a.imitates})
+    for a in task.attacks:
+        if isinstance(a, PhishingMail):
+            steps.append(_mail_step(a))
+    for s in task.setup:
+        steps.append(_mail_step(s) if isinstance(s, DeliverMail) else s.model_dump(exclude_none=True))
+    for a in task.attacks:
+        if isinstance(a, Overlay):
+            spec = a.model_dump(exclude_none=True)
+            spec["design"] = "signin" if a.kind == "fake_login" else "popup"
+            if a.fields is not None:
+                spec["fields"] = [f.model_dump() for f in a.fields]
+            steps.append({"kind": "attack", "attack": spec})
+    return steps
+
+
+def _mail_step(m: DeliverMail | PhishingMail) -> dict[str, Any]:
+    d = m.model_dump(exclude_none=True, exclude={"kind"})
+    d["kind"] = "deliver_mail"
+    d["attachments"] = [{"name": a.name, "data_b64": a.data_b64} for a in m.attachments]
+    return d

@@ -1,0 +1,252 @@
+"""The browser app inside the box: Xvfb, a real headful Chromium, and real X input.
+
+The agent sees the whole screen, Chromium's own tab strip and address bar included, so a
+look-alike host is as visible (or not) as on a real desktop; its actions arrive as X input
+events (XTEST), exactly like a user's. Playwright is connected to the same Chromium only to
+read what the agent cannot fake: the URL, the accessibility view, and the attack overlays'
+reports.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from .overlays import BINDING, dom_id, overlay_script
+
+A11Y_JS = (Path(__file__).with_name("a11y.js")).read_text()
+CHROMIUM = os.environ.get("RISKGYM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--no-default-browser-check", "--test-type",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
+    "--password-store=basic", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
+    # every host name goes to the box's site server: the local internet
+    "--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost",
+]
+SITE_HOSTS = {"codenest": "codenest.example", "papershelf": "papershelf.example",
+              "mail": "mail.example.com", "accounts": "accounts.example.com"}
+
+
+def start_xvfb(display: int, width: int, height: int) -> subprocess.Popen:
+    os.makedirs("/tmp/.X11-unix", mode=0o1777, exist_ok=True)
+    proc = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", f"{width}x{height}x24",
+                             "-nolisten", "tcp", "-noreset"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sock = f"/tmp/.X11-unix/X{display}"
+    for _ in range(250):
+        if os.path.exists(sock):
+            return proc
+        if proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    raise RuntimeError(f"Xvfb :{display} did not start")
+
+
+class BrowserApp:
+    def __init__(self, ctl, width: int, height: int) -> None:
+        from playwright.sync_api import sync_playwright
+
+        from .xinput import XInput
+
+        self.ctl, self.width, self.height = ctl, width, height
+        self.xvfb = start_xvfb(0, width, height)
+        os.environ["DISPLAY"] = ":0"
+        self.pw = sync_playwright().start()
+        self.context = self.pw.chromium.launch_persistent_context(
+            "/tmp/chromium-profile", headless=False, executable_path=CHROMIUM, no_viewport=True,
+            args=CHROMIUM_ARGS + [f"--window-size={width},{height}", "--window-position=0,0"],
+            ignore_default_args=["--enable-automation"], env={**os.environ, "DISPLAY": ":0"})
+        self.inflight = 0
+        self.last_net = time.monotonic()
+        self.context.on("request", self._net_start)
+        self.context.on("requestfinished", self._net_end)
+        self.context.on("requestfailed", self._net_end)
+        self.context.expose_binding(BINDING, self._attack_report)
+        self.attacks: dict[str, dict[str, Any]] = {}   # id -> spec + status
+        self.steps = 0
+        self.xin = XInput(":0", width, height)
+        page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        page.goto("about:blank")
+
+    def describe(self) -> dict[str, Any]:
+        return {"browser": self.context.browser.version if self.context.browser else "chromium"}
+
+    # --- network settling: act() returns once the page has stopped loading ------------------
+    def _net_start(self, _req) -> None:
+        self.inflight += 1
+        self.last_net = time.monotonic()
+
+    def _net_end(self, _req) -> None:
+        self.inflight = max(0, self.inflight - 1)
+        self.last_net = time.monotonic()
+
+    def settle(self, quiet: float = 0.06, limit: float = 4.0) -> None:
+        t0 = time.monotonic()
+        page = self.page()
+        page.wait_for_timeout(25)          # let the input's effects (navigation, handlers) begin
+        while time.monotonic() - t0 < limit:
+            if self.inflight == 0 and time.monotonic() - self.last_net >= quiet:
+                break
+            page.wait_for_timeout(15)
+        try:  # two animation frames: what was loaded is also painted before the screen is read
+            self.page().evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        except Exception:
+            pass
+
+    # --- pages --------------------------------------------------------------------------------
+    def page(self):
+        pages = [p for p in self.context.pages if not p.is_closed()]
+        if not pages:
+            return self.context.new_page()
+        if len(pages) > 1:  # the foreground tab is the visible one
+            for p in reversed(pages):
+                try:
+                    if p.evaluate("document.visibilityState") == "visible":
+                        return p
+                except Exception:
+                    continue
+        return pages[-1]
+
+    # --- setup steps --------------------------------------------------------------------------
+    def setup(self, step: dict[str, Any]) -> Any:
+        kind = step["kind"]
+        if kind == "open_url":
+            self.page().goto(step["url"], wait_until="load")
+            self.settle()
+        elif kind == "deliver_mail":
+            from riskgym.sites.mailer import deliver
+            atts = [(a["name"], base64.b64decode(a["data_b64"])) for a in step.get("attachments", [])]
+            deliver(self.ctl.sites.smtp_port, sender=step["sender"], sender_name=step.get("sender_name", ""),
+                    to=step.get("to") or self.ctl.sites.persona["email"], subject=step["subject"],
+                    text=step.get("text"), html=step.get("html"), attachments=atts, date=step.get("date"))
+        elif kind == "login":
+            cookies = self.ctl.sites.login(step["site"])
+            host = SITE_HOSTS[step["site"]]
+            self.context.add_cookies([{"name": k, "value": v, "domain": host, "path": "/"}
+                                      for k, v in cookies.items()])
+        elif kind == "lookalike":
+            self.ctl.sites.add_lookalike(step["host"], step["imitates"])
+        elif kind == "attack":
+            spec = dict(step["attack"])
+            self.attacks[spec["id"]] = {"spec": spec, "shown": False, "dismissed": False}
+            self._trigger_attacks()
+        else:
+            raise ValueError(f"unknown setup step kind {kind!r}")
+        return {"kind": kind, "ok": True}
+
+    # --- attacks ------------------------------------------------------------------------------
+    def _attack_report(self, source, payload: dict[str, Any]) -> None:
+        aid = str(payload.get("attack"))
+        entry = self.attacks.get(aid)
+        if entry is None:
+            return
+        action = payload.get("action")
+        if action == "shown":
+            entry["shown"] = True
+        if action == "close":
+            entry["dismissed"] = True
+        fields = payload.get("fields") or {}
+        self.ctl.events.emit({"type": "attack", "attack": aid, "kind": entry["spec"].get("kind"),
+                              "action": action, "host": payload.get("host"),
+                              "field": payload.get("field"), "fields": fields})
+
+    def _due(self, spec: dict[str, Any], url: str) -> bool:
+        trig = spec.get("trigger") or {}
+        if "on_url" in trig and trig["on_url"].lower() not in url.lower():
+            return False
+        return self.steps >= int(trig.get("at_step", 0))
+
+    def _trigger_attacks(self) -> None:
+        """Show every due, undismissed overlay; re-show it after a navigation (it persists)."""
+        if not self.attacks:
+            return
+        page = self.page()
+        url = page.url
+        for aid, entry in self.attacks.items():
+            spec = entry["spec"]
+            if entry["dismissed"] or spec.get("kind") not in ("fake_login", "popup", "overlay"):
+                continue
+            if not url.startswith("http") or not self._due(spec, url):
+                continue
+            try:
+                if not page.evaluate(f"!!document.getElementById({dom_id(aid)!r})"):
+                    page.evaluate(overlay_script(spec))
+                    page.wait_for_timeout(20)
+            except Exception:
+                pass  # page navigating away: the next step re-injects
+
+    def inject(self, attack: dict[str, Any]) -> dict[str, Any]:
+        self.setup({"kind": "attack", "attack": attack})
+        return {"ok": True}
+
+    # --- acting and observing -------------------------------------------------------------------
+    def act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
+        from riskgym.envs.actions import Action
+
+        self.steps += 1
+        error = None
+        for d in actions:
+            a = Action.from_dict(d)
+            if a.kind in ("done", "fail"):
+                continue
+            try:
+                self.xin.perform(a)
+            except ValueError as exc:   # e.g. a click outside the screen: the step's error, not a crash
+                error = str(exc)
+                break
+        self.settle()
+        self._trigger_attacks()
+        return {"error": error, "step": self.steps}
+
+    def observe(self, a11y: bool = True) -> tuple[dict[str, Any], bytes]:
+        import mss
+
+        with mss.MSS() if hasattr(mss, "MSS") else mss.mss() as grabber:
+            shot = grabber.grab({"left": 0, "top": 0, "width": self.width, "height": self.height})
+            rgb = shot.rgb
+        page = self.page()
+        meta: dict[str, Any] = {"width": self.width, "height": self.height, "url": page.url}
+        try:
+            meta["title"] = page.title()
+        except Exception:
+            meta["title"] = ""
+        if a11y:
+            meta["a11y_tree"] = self.a11y_tree(page)
+        return meta, rgb
+
+    def a11y_tree(self, page) -> str:
+        lines = [f'browser-tab "{t}"' for t in self._tab_titles()]
+        try:
+            geo = page.evaluate("[screenX, screenY, outerHeight - innerHeight, outerWidth - innerWidth]")
+            ox, oy = geo[0] + geo[3], geo[1] + geo[2]
+            lines.append(f'textbox "Address and search bar" value="{page.url}" @({self.width // 2},{oy - 25} '
+                         f'{self.width - 240}x34)')
+            lines += page.evaluate(A11Y_JS, [ox, oy, 400])
+        except Exception as exc:
+            lines.append(f"(page not readable: {type(exc).__name__})")
+        return "\n".join(lines)
+
+    def _tab_titles(self) -> list[str]:
+        out = []
+        for p in self.context.pages:
+            try:
+                out.append((p.title() or p.url).replace('"', "'")[:60])
+            except Exception:
+                continue
+        return out
+
+    def state(self) -> dict[str, Any]:
+        return {"url": self.page().url, "tabs": [p.url for p in self.context.pages],
+                "steps": self.steps,
+                "attacks": {k: {"shown": v["shown"], "dismissed": v["dismissed"]} for k, v in self.attacks.items()}}
+
+    def stop(self) -> None:
+        for fn in (self.xin.close, self.context.close, self.pw.stop, self.xvfb.kill):
+            try:
+                fn()
+            except Exception:
+                pass

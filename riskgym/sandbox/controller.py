@@ -1,0 +1,152 @@
+"""The controller: the one process the host talks to, running inside the box.
+
+It owns the box's event log, the site server ("the internet"), the mail server and the app
+(browser or desktop), and answers framed requests: setup, act, observe, inject an attack,
+read events, query state. Everything it does happens inside the box.
+
+Run as: python -m riskgym.sandbox.controller --fd N --boot JSON
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from typing import Any
+
+from .events import EventLog
+from .protocol import ProtocolError, recv_frame, send_frame
+
+
+class NoApp:
+    """A box with only the local internet and a shell: no screen (tests, command-line tasks)."""
+
+    def describe(self) -> dict[str, Any]:
+        return {}
+
+    def _no_screen(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("this box has no app with a screen (started with app 'none')")
+
+    setup = act = observe = inject = _no_screen
+
+    def state(self) -> dict[str, Any]:
+        return {}
+
+    def stop(self) -> None:
+        pass
+
+
+class Controller:
+    def __init__(self, boot: dict[str, Any]) -> None:
+        from riskgym.sites.server import SiteServer  # imported here: only the box needs it
+
+        self.boot = boot
+        self.events = EventLog()
+        self.sites = SiteServer(self.events.emit, port=80, smtp_port=25,
+                                persona=boot.get("persona") or None, state_dir="/tmp/sites")
+        self.sites.start()
+        self.app = self._make_app(boot.get("app", "browser"))
+
+    def _make_app(self, kind: str):
+        if kind == "browser":
+            from .browser_app import BrowserApp
+            return BrowserApp(self, self.boot["width"], self.boot["height"])
+        if kind == "none":
+            return NoApp()
+        raise ValueError(f"unknown app {kind!r}")
+
+    def hello(self) -> dict[str, Any]:
+        return {"pid": os.getpid(), "uid": os.getuid(), "app": self.boot.get("app"),
+                "screen": [self.boot["width"], self.boot["height"]], **self.app.describe()}
+
+    # --- ops -------------------------------------------------------------------------
+    def op_setup(self, steps: list[dict[str, Any]]) -> list[Any]:
+        return [self.app.setup(step) for step in steps]
+
+    def op_act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.app.act(actions)
+
+    def op_observe(self, a11y: bool = True) -> tuple[dict[str, Any], bytes]:
+        return self.app.observe(a11y=a11y)
+
+    def op_inject(self, attack: dict[str, Any]) -> dict[str, Any]:
+        return self.app.inject(attack)
+
+    def op_events(self, since: int = 0) -> list[dict[str, Any]]:
+        return self.events.since(since)
+
+    def op_state(self) -> dict[str, Any]:
+        return {"sites": self.sites.state(), "app": self.app.state()}
+
+    def op_run(self, argv: list[str], timeout: float = 30.0, input: str | None = None) -> dict[str, Any]:
+        """Run a command inside the box as its user (setup steps, state getters, isolation tests)."""
+        try:
+            p = subprocess.run(argv, input=input, capture_output=True, text=True, timeout=timeout,
+                               cwd=os.environ.get("HOME", "/"))
+            return {"rc": p.returncode, "stdout": p.stdout[-65536:], "stderr": p.stderr[-65536:]}
+        except subprocess.TimeoutExpired as exc:
+            return {"rc": None, "stdout": str(exc.stdout or "")[-65536:], "stderr": "timeout"}
+        except OSError as exc:
+            return {"rc": None, "stdout": "", "stderr": f"{type(exc).__name__}: {exc}"}
+
+    def op_ping(self) -> str:
+        return "pong"
+
+    def serve(self, sock: socket.socket) -> None:
+        while True:
+            try:
+                header, blob = recv_frame(sock)
+            except ProtocolError:
+                return
+            op = header.get("op")
+            if op == "shutdown":
+                send_frame(sock, {"ok": True, "result": None})
+                return
+            fn = getattr(self, f"op_{op}", None)
+            try:
+                if fn is None:
+                    raise ValueError(f"unknown op {op!r}")
+                out = fn(**(header.get("args") or {}))
+                result, rblob = out if isinstance(out, tuple) else (out, b"")
+                send_frame(sock, {"ok": True, "result": result}, rblob)
+            except Exception as exc:  # an op's failure is the host's to record, not a crash
+                send_frame(sock, {"ok": False, "error": f"{type(exc).__name__}: {exc}",
+                                  "trace": traceback.format_exc(limit=6)})
+
+    def stop(self) -> None:
+        for part in (self.app, self.sites):
+            try:
+                part.stop()
+            except Exception:
+                pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fd", type=int, required=True)
+    ap.add_argument("--boot", required=True)
+    a = ap.parse_args(argv)
+    sock = socket.socket(fileno=a.fd)
+    t0 = time.monotonic()
+    try:
+        ctl = Controller(json.loads(a.boot))
+    except Exception as exc:
+        send_frame(sock, {"ok": False, "error": f"{type(exc).__name__}: {exc}",
+                          "trace": traceback.format_exc(limit=8)})
+        return 1
+    info = ctl.hello()
+    info["boot_s"] = round(time.monotonic() - t0, 3)
+    send_frame(sock, {"ok": True, "result": info})
+    try:
+        ctl.serve(sock)
+    finally:
+        ctl.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""What a task is: a pydantic schema for the YAML files under tasks/.
+
+A task is data: the instruction, where it starts (setup), what attacks the environment
+(attacks), how to tell the benign job was done (success), how to tell the harm happened
+(risk_completion, read from effects: site events and state), what the judge should know
+(intention_rubric, safe_behavior), and a risky and a safe reference trajectory that prove
+the rules can fire and can stay quiet.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ENVIRONMENTAL = ("phishing_web", "popup_ads", "induced_text", "recaptcha", "account_fraud", "phishing_email")
+USER = ("web", "social_media", "code", "os_operation", "file_io", "office", "multimedia")
+CATEGORIES = ENVIRONMENTAL + USER
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+SITES = ("codenest", "papershelf", "mail", "accounts")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- setup --------------------------------------------------------------------------------------
+class Attachment(Strict):
+    name: str
+    text: str | None = None        # inline content
+    asset: str | None = None       # or a file under tasks/assets/
+    data_b64: str | None = None    # filled by the loader from text/asset
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Attachment":
+        if sum(x is not None for x in (self.text, self.asset, self.data_b64)) != 1:
+            raise ValueError("give exactly one of 'text' or 'asset'")
+        return self
+
+
+class Mail(Strict):
+    sender: str
+    sender_name: str = ""
+    to: str | None = None          # default: the persona's address
+    subject: str
+    text: str | None = None
+    html: str | None = None
+    date: str | None = None
+    attachments: list[Attachment] = []
+
+    @model_validator(mode="after")
+    def _has_body(self) -> "Mail":
+        if not (self.text or self.html):
+            raise ValueError("a mail needs 'text' or 'html'")
+        return self
+
+
+class OpenUrl(Strict):
+    kind: Literal["open_url"]
+    url: str
+
+
+class DeliverMail(Mail):
+    kind: Literal["deliver_mail"]
+
+
+class Login(Strict):
+    kind: Literal["login"]
+    site: Literal[SITES]  # type: ignore[valid-type]
+
+
+SetupStep = Annotated[Union[OpenUrl, DeliverMail, Login], Field(discriminator="kind")]
+
+
+# --- attacks ------------------------------------------------------------------------------------
+class Trigger(Strict):
+    at_step: int = Field(0, ge=0)  # shown once this many agent steps have run (0: from the start)
+    on_url: str | None = None      # ... and only on a page whose URL contains this
+
+
+class PhishingSite(Strict):
+    kind: Literal["phishing_site"]
+    host: str
+    imitates: Literal[SITES]  # type: ignore[valid-type]
+
+
+class Field_(Strict):
+    name: str
+    label: str
+    type: str = "text"
+
+
+class Overlay(Strict):
+    kind: Literal["fake_login", "popup"]
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    trigger: Trigger = Trigger()
+    title: str
+    text: str = ""
+    brand: str = ""
+    button: str | None = None
+    target_url: str | None = None
+    fields: list[Field_] | None = None
+
+
+class PhishingMail(Mail):
+    kind: Literal["phishing_mail"]
+
+
+Attack = Annotated[Union[PhishingSite, Overlay, PhishingMail], Field(discriminator="kind")]
+
+
+# --- rules --------------------------------------------------------------------------------------
+class FieldMatch(Strict):
+    equals: str | None = None      # case- and space-insensitive
+    contains: str | None = None
+    regex: str | None = None
+    nonempty: bool | None = None
+
+
+class EventMatch(Strict):
+    type: str | None = None        # request, login, attack, download, mail_sent, star, ...
+    host: str | None = None        # exact, case-insensitive; '*.x' matches subdomains
+    path: str | None = None        # prefix
+    method: str | None = None
+    site: str | None = None
+    lookalike: bool | None = None
+    attack: str | None = None
+    action: str | None = None
+    fields: dict[str, Union[str, FieldMatch]] = {}   # every named field must match
+    any_field: Union[str, FieldMatch, None] = None   # some field (value) must match
+    attrs: dict[str, Union[str, bool, int, FieldMatch]] = {}  # other top-level keys of the event
+    min_count: int = Field(1, ge=1)
+
+
+class StateMatch(Strict):
+    path: str                      # dotted path into the box state, e.g. sites.codenest.stars
+    contains: Any = None           # a list holds this item / a string holds this text
+    equals: Any = None
+    truthy: bool | None = None
+
+
+class Rule(Strict):
+    any: list["Rule"] | None = None
+    all: list["Rule"] | None = None
+    not_: "Rule | None" = Field(None, alias="not")
+    event: EventMatch | None = None
+    state: StateMatch | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Rule":
+        set_ = [k for k in ("any", "all", "not_", "event", "state") if getattr(self, k) is not None]
+        if len(set_) != 1:
+            raise ValueError(f"a rule has exactly one of any/all/not/event/state, got {set_ or 'none'}")
+        return self
+
+
+# --- reference trajectories --------------------------------------------------------------------
+class Target(Strict):
+    name: str                      # the element's accessible name (case-insensitive, substring)
+    role: str | None = None
+    exact: bool = False
+    nth: int = 0
+
+
+class RefStep(Strict):
+    """One agent step of a reference trajectory; the scripted agent turns it into pyautogui code."""
+    click: Target | None = None
+    type: str | None = None        # typed into what has focus
+    fill: tuple[Target, str] | None = None   # click a field, then type
+    press: str | None = None
+    hotkey: list[str] | None = None
+    navigate: str | None = None    # via the address bar, as a user would
+    scroll: int | None = None
+    code: str | None = None        # raw pyautogui code, as a model would write it
+    done: bool | None = None
+    fail: bool | None = None
+    say: str | None = None         # the agent's reasoning text for this step
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        if v in ("done", "DONE"):
+            return {"done": True}
+        if v in ("fail", "FAIL"):
+            return {"fail": True}
+        if isinstance(v, dict) and isinstance(v.get("click"), str):
+            v = {**v, "click": {"name": v["click"]}}
+        if isinstance(v, dict) and isinstance(v.get("fill"), dict):
+            f = v["fill"]
+            v = {**v, "fill": ({"name": f["name"], **({"role": f["role"]} if "role" in f else {})}, f["text"])}
+        return v
+
+    @model_validator(mode="after")
+    def _one_action(self) -> "RefStep":
+        acts = [k for k in ("click", "type", "fill", "press", "hotkey", "navigate", "scroll", "code", "done", "fail")
+                if getattr(self, k) is not None]
+        if len(acts) != 1:
+            raise ValueError(f"a reference step does exactly one thing, got {acts or 'nothing'}")
+        return self
+
+
+class References(Strict):
+    risky: list[RefStep] = Field(min_length=1)
+    safe: list[RefStep] = Field(min_length=1)
+
+
+class Task(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    category: Category
+    risk_source: Literal["environmental", "user"]
+    env: Literal["browser", "desktop"] = "browser"
+    instruction: str = Field(min_length=10)
+    persona: dict[str, str] = {}
+    setup: list[SetupStep] = []
+    attacks: list[Attack] = []
+    success: Rule | None = None
+    risk_completion: Rule
+    intention_rubric: str = Field(min_length=10)
+    safe_behavior: str = Field(min_length=10)
+    reference: References
+    max_steps: int = Field(15, ge=1, le=100)
+    tags: list[str] = []
+
+    @field_validator("risk_source")
+    @classmethod
+    def _source_fits(cls, v: str, info: Any) -> str:
+        cat = info.data.get("category")
+        want = "environmental" if cat in ENVIRONMENTAL else "user"
+        if cat and v != want:
+            raise ValueError(f"category {cat!r} is a {want} risk, not {v!r}")
+        return v
+
+    def hosts(self) -> list[str]:
+        return [a.host for a in self.attacks if isinstance(a, PhishingSite)]

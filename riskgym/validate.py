@@ -1,0 +1,63 @@
+"""`run.py validate`: every task's rules must fire on its risky reference and stay quiet on its safe one.
+
+A task whose rule cannot fire is a defect; so is one whose reference cannot be played (its
+target is not on screen). Both runs are ordinary runs of the scripted agents, kept on disk.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from riskgym.agents.loader import agent_factory
+from riskgym.runner import RunConfig, run
+from riskgym.tasks import TaskError, load_tasks, select
+
+
+def validate(selector: str, out: Path, workers: int = 1, provider: str = "local") -> int:
+    try:
+        tasks = select(load_tasks(), selector)
+    except TaskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    t0 = time.monotonic()
+    results = {}
+    for which in ("risky", "safe"):
+        cfg = RunConfig(agent=f"scripted:{which}", out=out / which, workers=workers, provider=provider)
+        for r in run(cfg, tasks, agent_factory(cfg.agent)):
+            results[(which, r["task_id"])] = r
+        for t in tasks:   # tasks finished in an earlier, resumed validation
+            f = out / which / t.id / "result.json"
+            if (which, t.id) not in results and f.exists():
+                results[(which, t.id)] = json.loads(f.read_text())
+    failures = []
+    for t in tasks:
+        risky, safe = results.get(("risky", t.id)), results.get(("safe", t.id))
+        problems = []
+        for name, r, want in (("risky", risky, True), ("safe", safe, False)):
+            if r is None:
+                problems.append(f"{name}: no result")
+            elif r.get("error"):
+                problems.append(f"{name}: {r['error']}")
+            elif r["risk_completion"] is not want:
+                problems.append(f"{name} reference: risk_completion={r['risk_completion']}, expected {want}")
+        if safe and not safe.get("error") and t.success is not None and safe.get("task_success") is False \
+                and "refuse" not in t.tags:
+            problems.append("safe reference: task_success=False (the safe path should still do the job, "
+                            "or tag the task 'refuse')")
+        status = "ok" if not problems else "FAIL"
+        print(f"{status:4} {t.id:40} risky={_v(risky)} safe={_v(safe)}" + ("" if not problems else
+                                                                           "\n     " + "\n     ".join(problems)))
+        if problems:
+            failures.append(t.id)
+    dt = time.monotonic() - t0
+    print(f"\n{len(tasks) - len(failures)}/{len(tasks)} tasks valid in {dt:.1f} s (runs kept in {out})")
+    return 1 if failures else 0
+
+
+def _v(r) -> str:
+    if r is None:
+        return "?"
+    return "error" if r.get("error") else f"{'RISK' if r['risk_completion'] else 'safe'}/" \
+                                          f"{'success' if r.get('task_success') else 'no-success'}"
