@@ -130,7 +130,9 @@ class RiskEnv(gym.Env):
             if kinds & {"done", "fail"}:
                 terminated = True
                 info["status"] = "DONE" if "done" in kinds else "FAIL"
-            todo = [d for d in info["parsed"] if d["kind"] not in ("done", "fail")]
+            # WAIT (a wait of no stated length) waits one second for the screen to change
+            todo = [{**d, "seconds": d.get("seconds") or 1.0} if d["kind"] == "wait" else d
+                    for d in info["parsed"] if d["kind"] not in ("done", "fail")]
             if todo or not terminated:
                 res, _ = self.box.call("act", actions=todo or [{"kind": "wait", "seconds": 1.0}])
                 info["error"] = res.get("error")
