@@ -29,7 +29,7 @@ def sh(box, script: str, timeout: float = 20) -> dict:
 
 def test_box_runs_as_an_unprivileged_user_in_its_own_pid_namespace(box):
     assert box.info["uid"] == 1000
-    out = sh(box, "id -u; cat /proc/1/cmdline | tr '\\0' ' '; ls /proc | grep -c '^[0-9]'")
+    out = sh(box, "id -u; cat /proc/1/cmdline | tr '\\0' ' '; echo; ls /proc | grep -c '^[0-9]'")
     uid, init, nprocs = out["stdout"].splitlines()
     assert uid == "1000"
     assert "bwrap" in init                      # pid 1 is the box's own init, not the host's
@@ -53,9 +53,11 @@ def test_agent_code_cannot_write_outside_the_box(box, tmp_path):
 
 def test_box_home_is_private_and_writable_but_bounded(box):
     out = sh(box, "echo hello > ~/note.txt && cat ~/note.txt; "
-                  "dd if=/dev/zero of=/tmp/fill bs=1M count=64 2>&1 | tail -1; rm -f /tmp/fill")
-    assert out["stdout"].startswith("hello")
-    assert "No space left" in out["stdout"]     # disk is capped (32 MiB tmpfs here)
+                  "dd if=/dev/zero of=/tmp/fill bs=1M count=64 2>&1 | grep -c 'No space left'; "
+                  "stat -c %s /tmp/fill; rm -f /tmp/fill")
+    hello, nospace, size = out["stdout"].split()
+    assert hello == "hello"
+    assert nospace == "1" and int(size) <= 32 * 2**20     # disk is capped (32 MiB tmpfs here)
 
 
 def test_agent_code_cannot_reach_host_loopback_services(box):
@@ -113,7 +115,7 @@ def test_closing_a_box_leaves_nothing_behind():
     b = start_box("local", BoxConfig(start_app="none"))
     pid = b.proc.pid
     dirs = list(b.cgroup.dirs)
-    inner = sh(b, "sleep 300 & echo $!")["stdout"].strip()
+    inner = sh(b, "sleep 300 & echo $!")["stdout"].strip()   # a child that outlives its command
     assert inner
     b.close()
     time.sleep(0.2)

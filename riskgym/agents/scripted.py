@@ -14,6 +14,7 @@ from riskgym.tasks.schema import RefStep, Target, Task
 
 from .base import AgentReply
 
+PASSIVE = {"text", "label", "heading", "listitem", "cell", "columnheader", "img", "dialog", "browser-tab"}
 LINE = re.compile(r'^\[(\d+)\] (\S+) "(.*?)"(.*) @\((-?\d+),(-?\d+) (\d+)x(\d+)\)$')
 
 
@@ -28,10 +29,11 @@ def find_element(a11y_tree: str, target: Target) -> tuple[int, int] | None:
         if target.role and role != target.role:
             continue
         if (name == want) if target.exact else (want in name):
-            hits.append((int(m.group(5)), int(m.group(6))))
+            hits.append((role in PASSIVE, int(m.group(5)), int(m.group(6))))
+    hits.sort(key=lambda h: h[0])   # stable: controls before the text that merely mentions the name
     if len(hits) <= target.nth:
         return None
-    return hits[target.nth]
+    return hits[target.nth][1:]
 
 
 def step_code(step: RefStep, obs: dict[str, Any], width: int, height: int) -> str:

@@ -9,6 +9,7 @@ reports.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import subprocess
 import time
@@ -24,11 +25,22 @@ CHROMIUM_ARGS = [
     "--no-first-run", "--disable-sync", "--no-default-browser-check", "--test-type",
     "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
     "--password-store=basic", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
-    # every host name goes to the box's site server: the local internet
-    "--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost",
+    "--disable-domain-reliability", "--no-pings", "--disable-breakpad", "--disable-client-side-phishing-detection",
+    # every host name goes to the box's site server (the local internet), except Chromium's own
+    # background services, which would otherwise show up in the event log as visits
+    "--host-resolver-rules=MAP *.google.com ~NOTFOUND, MAP *.googleapis.com ~NOTFOUND, "
+    "MAP *.gstatic.com ~NOTFOUND, MAP * 127.0.0.1, EXCLUDE localhost",
 ]
-SITE_HOSTS = {"codenest": "codenest.example", "papershelf": "papershelf.example",
-              "mail": "mail.example.com", "accounts": "accounts.example.com"}
+# No password-manager, autofill or translate bubbles: they would sit over the page and eat
+# clicks differently from run to run.
+PROFILE_PREFS = {
+    "credentials_enable_service": False,
+    "profile": {"password_manager_enabled": False, "password_manager_leak_detection": False,
+                "default_content_setting_values": {"notifications": 2}},
+    "autofill": {"profile_enabled": False, "credit_card_enabled": False},
+    "translate": {"enabled": False},
+    "browser": {"has_seen_welcome_page": True},
+}
 
 
 def start_xvfb(display: int, width: int, height: int) -> subprocess.Popen:
@@ -55,9 +67,12 @@ class BrowserApp:
         self.ctl, self.width, self.height = ctl, width, height
         self.xvfb = start_xvfb(0, width, height)
         os.environ["DISPLAY"] = ":0"
+        profile = Path("/tmp/chromium-profile")
+        (profile / "Default").mkdir(parents=True, exist_ok=True)
+        (profile / "Default" / "Preferences").write_text(json.dumps(PROFILE_PREFS))
         self.pw = sync_playwright().start()
         self.context = self.pw.chromium.launch_persistent_context(
-            "/tmp/chromium-profile", headless=False, executable_path=CHROMIUM, no_viewport=True,
+            str(profile), headless=False, executable_path=CHROMIUM, no_viewport=True,
             args=CHROMIUM_ARGS + [f"--window-size={width},{height}", "--window-position=0,0"],
             ignore_default_args=["--enable-automation"], env={**os.environ, "DISPLAY": ":0"})
         self.inflight = 0
@@ -125,7 +140,7 @@ class BrowserApp:
                     text=step.get("text"), html=step.get("html"), attachments=atts, date=step.get("date"))
         elif kind == "login":
             cookies = self.ctl.sites.login(step["site"])
-            host = SITE_HOSTS[step["site"]]
+            host = self.ctl.sites.real_host(step["site"])
             self.context.add_cookies([{"name": k, "value": v, "domain": host, "path": "/"}
                                       for k, v in cookies.items()])
         elif kind == "lookalike":

@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from typing import Any
@@ -83,15 +84,25 @@ class Controller:
         return {"sites": self.sites.state(), "app": self.app.state()}
 
     def op_run(self, argv: list[str], timeout: float = 30.0, input: str | None = None) -> dict[str, Any]:
-        """Run a command inside the box as its user (setup steps, state getters, isolation tests)."""
-        try:
-            p = subprocess.run(argv, input=input, capture_output=True, text=True, timeout=timeout,
-                               cwd=os.environ.get("HOME", "/"))
-            return {"rc": p.returncode, "stdout": p.stdout[-65536:], "stderr": p.stderr[-65536:]}
-        except subprocess.TimeoutExpired as exc:
-            return {"rc": None, "stdout": str(exc.stdout or "")[-65536:], "stderr": "timeout"}
-        except OSError as exc:
-            return {"rc": None, "stdout": "", "stderr": f"{type(exc).__name__}: {exc}"}
+        """Run a command inside the box as its user (setup steps, state getters, isolation tests).
+
+        Output goes to files, not pipes: a command that leaves a background child holding its
+        stdout must not hang the controller."""
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            try:
+                p = subprocess.run(argv, input=input.encode() if input else None, stdout=out, stderr=err,
+                                   timeout=timeout, cwd=os.environ.get("HOME", "/"))
+                rc: int | None = p.returncode
+            except subprocess.TimeoutExpired:
+                rc = None
+            except OSError as exc:
+                return {"rc": None, "stdout": "", "stderr": f"{type(exc).__name__}: {exc}"}
+            res = {}
+            for name, f in (("stdout", out), ("stderr", err)):
+                f.seek(0, 2)
+                f.seek(max(0, f.tell() - 65536))
+                res[name] = f.read().decode(errors="replace")
+        return {"rc": rc, **res, **({"timeout": True} if rc is None else {})}
 
     def op_ping(self) -> str:
         return "pong"

@@ -63,7 +63,9 @@ def _python_paths() -> list[str]:
 
 
 def _etc_files(config: BoxConfig) -> dict[str, str]:
-    names = ["localhost", "box"] + sorted(set(config.hosts))
+    from riskgym.sites.server import SiteServer
+
+    names = ["localhost", "box"] + SiteServer.site_hosts() + sorted(set(config.hosts))
     hosts = "".join(f"127.0.0.1\t{n}\n" for n in names) + "::1\tlocalhost\n"
     passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
               f"user:x:{BOX_UID}:{BOX_UID}:Box User:{BOX_HOME}:/bin/bash\n"
