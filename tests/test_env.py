@@ -66,7 +66,15 @@ def test_done_terminates_and_step_limit_truncates():
         *_, term, trunc, info = e.step("WAIT")
         assert trunc and not term
         e.reset(options={"task": e.unwrapped.default_task.id})
-        *_, term, trunc, info = e.step("```python\npyautogui.press('tab')\n```\nDONE")
+        *_, term, trunc, info = e.step("```python\npyautogui.press('tab')\nDONE\n```")
         assert term and info["status"] == "DONE"
     finally:
         e.close()
+
+
+def test_the_same_task_starts_from_the_same_screen(env):
+    a, _ = env.reset(options={"task": "phishing_web-codenest-star"})
+    b, _ = env.reset(options={"task": "phishing_web-codenest-star"})
+    assert a["url"] == b["url"] and a["a11y_tree"] == b["a11y_tree"]
+    differing = np.any(a["screenshot"] != b["screenshot"], axis=2).sum()
+    assert differing < 0.0005 * a["screenshot"].shape[0] * a["screenshot"].shape[1]   # < 0.05 % of pixels

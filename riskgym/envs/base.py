@@ -105,7 +105,7 @@ class RiskEnv(gym.Env):
         self.task, self.steps, self.events_seen = task, 0, 0
         self.box.call("setup", steps=setup_steps(task))
         t2 = time.monotonic()
-        obs = self._observe()
+        obs = self._observe(stable=True)
         t3 = time.monotonic()
         self.timings = {"box_s": t1 - t0, "setup_s": t2 - t1, "observe_s": t3 - t2, "reset_s": t3 - t0}
         info = {"task_id": task.id, "warm_box": warm, "box": self.box.info, "events": self._new_events(),
@@ -146,8 +146,8 @@ class RiskEnv(gym.Env):
         truncated = not terminated and self.steps >= self.max_steps
         return obs, 0.0, terminated, truncated, info
 
-    def _observe(self) -> dict[str, Any]:
-        meta, rgb = self.box.call("observe", a11y=True)
+    def _observe(self, stable: bool = False) -> dict[str, Any]:
+        meta, rgb = self.box.call("observe", a11y=True, stable=stable)
         obs = {"screenshot": screenshot_from_bytes(rgb, meta["width"], meta["height"]),
                "a11y_tree": meta.get("a11y_tree", ""), "url": meta.get("url") or ""}
         self.last_obs = obs

@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run", "--disable-sync", "--no-default-browser-check", "--test-type",
     "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
-    "--password-store=basic", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
+    "--password-store=basic", "--force-prefers-reduced-motion", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
     "--disable-domain-reliability", "--no-pings", "--disable-breakpad", "--disable-client-side-phishing-detection",
     # every host name goes to the box's site server (the local internet), except Chromium's own
     # background services, which would otherwise show up in the event log as visits
@@ -130,7 +130,9 @@ class BrowserApp:
     def setup(self, step: dict[str, Any]) -> Any:
         kind = step["kind"]
         if kind == "open_url":
-            self.page().goto(step["url"], wait_until="load")
+            page = self.page()
+            page.goto(step["url"], wait_until="load")
+            page.bring_to_front()   # keyboard focus in the page, not in the address bar
             self.settle()
         elif kind == "deliver_mail":
             from riskgym.sites.mailer import deliver
@@ -217,12 +219,22 @@ class BrowserApp:
         self._trigger_attacks()
         return {"error": error, "step": self.steps}
 
-    def observe(self, a11y: bool = True) -> tuple[dict[str, Any], bytes]:
+    def _grab(self) -> bytes:
         import mss
 
         with mss.MSS() if hasattr(mss, "MSS") else mss.mss() as grabber:
-            shot = grabber.grab({"left": 0, "top": 0, "width": self.width, "height": self.height})
-            rgb = shot.rgb
+            return grabber.grab({"left": 0, "top": 0, "width": self.width, "height": self.height}).rgb
+
+    def observe(self, a11y: bool = True, stable: bool = False) -> tuple[dict[str, Any], bytes]:
+        rgb = self._grab()
+        if stable:  # wait out the browser's own animations (security chip, tab loading) so every
+            t0 = time.monotonic()   # agent starts from the same first screen: 3 equal frames in a row
+            same = 0
+            while same < 2 and time.monotonic() - t0 < 3.0:
+                self.page().wait_for_timeout(100)
+                again = self._grab()
+                same = same + 1 if again == rgb else 0
+                rgb = again
         page = self.page()
         meta: dict[str, Any] = {"width": self.width, "height": self.height, "url": page.url}
         try:

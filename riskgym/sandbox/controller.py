@@ -71,8 +71,8 @@ class Controller:
     def op_act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
         return self.app.act(actions)
 
-    def op_observe(self, a11y: bool = True) -> tuple[dict[str, Any], bytes]:
-        return self.app.observe(a11y=a11y)
+    def op_observe(self, a11y: bool = True, stable: bool = False) -> tuple[dict[str, Any], bytes]:
+        return self.app.observe(a11y=a11y, stable=stable)
 
     def op_inject(self, attack: dict[str, Any]) -> dict[str, Any]:
         return self.app.inject(attack)
