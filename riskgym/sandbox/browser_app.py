@@ -202,7 +202,7 @@ class BrowserApp:
 
     # --- acting and observing -------------------------------------------------------------------
     def act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
-        from riskgym.envs.actions import Action
+        from riskgym.envs.action_types import Action
 
         self.steps += 1
         error = None

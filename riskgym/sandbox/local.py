@@ -83,6 +83,7 @@ class LocalBox(Box):
         if missing:
             raise BoxError("cannot start a local box, missing: " + ", ".join(missing)
                            + " (install bubblewrap and iproute2, run as root, or use --provider docker)")
+        cgroups.sweep_stale()   # cgroups left by a host that was killed before it could clean up
         self.name = cgroups.PREFIX + uuid.uuid4().hex[:12]
         self.cgroup = cgroups.Cgroup(self.name, self.config.memory_mb << 20, self.config.max_pids)
         self.proc: subprocess.Popen | None = None

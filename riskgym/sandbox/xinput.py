@@ -12,7 +12,7 @@ from Xlib import X, XK
 from Xlib import display as xdisplay
 from Xlib.ext import xtest
 
-from riskgym.envs.actions import Action
+from riskgym.envs.action_types import Action
 
 PRESS_GAP = 0.012     # s a button or key stays down: real presses are never instantaneous
 CLICK_GAP = 0.05      # between the clicks of a double click, well inside the 400 ms window
