@@ -8,7 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SUBCOMMANDS = ("tasks", "validate", "report", "agents")
+SUBCOMMANDS = ("tasks", "validate", "report", "agents", "judge", "replay", "export")
+AUDIT = ("report", "judge", "replay", "export")   # implemented in riskgym/audit_cli.py
 
 EPILOG = """subcommands:
   tasks [--tasks SEL] [--json]       list tasks (id, category, risk_source, env)
@@ -116,19 +117,6 @@ def cmd_validate(argv: list[str]) -> int:
     return validate(a.tasks, out, workers=a.workers, provider=a.provider)
 
 
-def cmd_report(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="run.py report", description="Rebuild the reports of a run.")
-    p.add_argument("dir", type=Path)
-    a = p.parse_args(argv)
-    from riskgym.report import render_md, write_reports
-
-    if not a.dir.is_dir():
-        print(f"error: {a.dir}: no such run directory", file=sys.stderr)
-        return 2
-    print(render_md(write_reports(a.dir)))
-    return 0
-
-
 def cmd_agents(argv: list[str]) -> int:
     from riskgym.agents.loader import BUILTINS
 
@@ -140,6 +128,9 @@ def cmd_agents(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in AUDIT:
+        from riskgym import audit_cli
+        return getattr(audit_cli, f"cmd_{argv[0]}")(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
         return globals()[f"cmd_{argv[0]}"](argv[1:])
     return cmd_run(argv)
