@@ -48,7 +48,7 @@ def bench_riskgym(n_boxes: int, n_steps: int) -> dict:
 
     env = RiskEnv(prestart=True)
     task = env.default_task
-    cold, warm, steps, peaks = [], [], [], []
+    cold, warm, steps, noops, peaks = [], [], [], [], []
     for i in range(n_boxes + 1):
         if i:
             time.sleep(2.0)   # an agent's think time: the spare box boots meanwhile
@@ -62,9 +62,13 @@ def bench_riskgym(n_boxes: int, n_steps: int) -> dict:
             obs, _, _, _, sinfo = env.step(f"pyautogui.click({x}, {y})")
             steps.append(time.monotonic() - t)
             obs, _, _, _, _ = env.step("pyautogui.hotkey('alt', 'left')")
+            # the env's own overhead: an action with no effect, settle, screenshot, a11y, events
+            t = time.monotonic()
+            obs, _, _, _, _ = env.step("pyautogui.moveTo(5, 700)")
+            noops.append(time.monotonic() - t)
         peaks.append(env.box.peak_memory_bytes() or 0)
     env.close()
-    out.update(reset_cold=cold, reset_warm=warm, step=steps, peak_mb=[p / 2**20 for p in peaks])
+    out.update(reset_cold=cold, reset_warm=warm, step=steps, step_noop=noops, peak_mb=[p / 2**20 for p in peaks])
     return out
 
 
@@ -100,7 +104,8 @@ def main() -> int:
         print(f"reset to first obs, cold   {stats(r['reset_cold'])}")
     if r["reset_warm"]:
         print(f"reset to first obs, warm   {stats(r['reset_warm'])}   <- with the prestarted box")
-    print(f"step (click+settle+shot)   {stats(r['step'])}")
+    print(f"step overhead (no-op act)  {stats(r['step_noop'])}")
+    print(f"step click->page load+shot {stats(r['step'])}")
     print(f"peak memory per box        median {statistics.median(r['peak_mb']):.0f} MiB   "
           f"max {max(r['peak_mb']):.0f} MiB (cgroup peak: Xvfb, Chromium, controller, sites)")
     if not a.skip_browsergym:
