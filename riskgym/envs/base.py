@@ -98,6 +98,8 @@ class RiskEnv(gym.Env):
         super().reset(seed=seed)
         options = options or {}
         task = self._task(options["task"]) if options.get("task") is not None else self.default_task
+        if task.env != self.app:
+            raise ValueError(f"task {task.id!r} runs in the {task.env} environment, not in {self.app}")
         self._close_box()
         t0 = time.monotonic()
         self.box, warm = self._take_box(task)
