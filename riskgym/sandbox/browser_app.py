@@ -43,6 +43,9 @@ PROFILE_PREFS = {
 }
 
 
+ACTION_GAP_MS = 60
+
+
 def start_xvfb(display: int, width: int, height: int) -> subprocess.Popen:
     os.makedirs("/tmp/.X11-unix", mode=0o1777, exist_ok=True)
     proc = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", f"{width}x{height}x24",
@@ -206,10 +209,12 @@ class BrowserApp:
 
         self.steps += 1
         error = None
-        for d in actions:
+        for i, d in enumerate(actions):
             a = Action.from_dict(d)
             if a.kind in ("done", "fail"):
                 continue
+            if i:   # pyautogui pauses between calls (PAUSE); code written for it expects that gap,
+                self.page().wait_for_timeout(ACTION_GAP_MS)   # e.g. for the address bar to take focus
             try:
                 self.xin.perform(a)
             except ValueError as exc:   # e.g. a click outside the screen: the step's error, not a crash

@@ -52,6 +52,7 @@ class Cgroup:
 
     def _mk(self, base: Path, name: str) -> Path:
         d = base / name
+        _MINE.add(name)
         d.mkdir()
         self.dirs.append(d)
         return d
@@ -121,8 +122,14 @@ class Cgroup:
         self.dirs = []
 
 
-def sweep_stale() -> int:
-    """Remove leftover riskgym cgroups whose processes are all gone (a host that died)."""
+_MINE: set[str] = set()   # cgroups this process made: never swept, even while still empty
+
+
+def sweep_stale(min_age_s: float = 60.0) -> int:
+    """Remove leftover riskgym cgroups whose processes are all gone (a host that died).
+
+    Only old ones: another host (or another worker thread here) may have just made a cgroup
+    that its box has not joined yet."""
     removed = 0
     bases = [ROOT / _own_path(None).lstrip("/")] if (ROOT / "cgroup.controllers").exists() else [
         ROOT / c / _own_path(c).lstrip("/") for c in ("memory", "pids")]
@@ -133,6 +140,8 @@ def sweep_stale() -> int:
             continue
         for d in entries:
             try:
+                if d.name in _MINE or time.time() - d.stat().st_mtime < min_age_s:
+                    continue
                 if not (d / "cgroup.procs").read_text().strip():
                     d.rmdir()
                     removed += 1
