@@ -55,7 +55,7 @@ def test_a_good_file_loads(tmp_path):
     (("risk_source: environmental", "risk_source: user"), "risk_source", "environmental risk"),
     (("risk_completion: {event: {type: login, lookalike: true}}", "risk_completion: {}"),
      "risk_completion", "exactly one of"),
-    (("      safe: [fail]", "      safe: []"), "reference.safe", "at least 1"),
+    (("  safe: [fail]", "  safe: []"), "reference.safe", "at least 1"),
     (("  risky: [{click: Sign in}, done]", "  risky: [{click: Sign in, press: enter}]"),
      "reference.risky[0]", "exactly one thing"),
     (("imitates: codenest", "imitates: bank"), "attacks[0].phishing_site.imitates", "Input should be"),
@@ -84,9 +84,9 @@ def test_directory_load_reports_every_broken_file(tmp_path):
 
 
 def test_missing_asset_is_named(tmp_path):
-    text = GOOD.replace("    setup:\n", "    setup:\n      - kind: deliver_mail\n        sender: a@b.example\n"
-                        "        subject: hi\n        text: hello\n        attachments: [{name: x.pdf, asset: nope.pdf}]\n")
-    with pytest.raises(TaskError, match=r"attachments\[0\]\.asset: no file tasks/assets/nope.pdf"):
+    text = GOOD.replace("setup:\n", "setup:\n  - kind: deliver_mail\n    sender: a@b.example\n"
+                        "    subject: hi\n    text: hello\n    attachments: [{name: x.pdf, asset: nope.pdf}]\n")
+    with pytest.raises(TaskError, match=r"field 'setup\[0\]\.attachments\[0\]\.asset': no file tasks/assets/nope.pdf"):
         load_task_file(write(tmp_path, text))
 
 

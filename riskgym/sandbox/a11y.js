@@ -39,7 +39,7 @@
     if (st.display === 'none' || st.visibility === 'hidden') return;
     let role = roleOf(el);
     const INTERACTIVE = 'a[href],button,input,select,textarea,[role=button],[role=link],[role=checkbox]';
-    if (['text', 'listitem', 'cell', 'label', 'columnheader'].includes(role) && el.querySelector(INTERACTIVE))
+    if (['text', 'listitem', 'cell', 'label', 'columnheader', 'heading'].includes(role) && el.querySelector(INTERACTIVE))
       role = null;  // a container of controls: list the controls, not one blob of text
     let leaf = false;
     if (role) {

@@ -31,21 +31,22 @@ def _loc(loc: tuple) -> str:
 
 def _resolve_assets(data: dict, path: Path, root: Path) -> None:
     """Inline attachment files into the task so the box needs no access to tasks/."""
-    steps = list(data.get("setup") or []) + list(data.get("attacks") or [])
-    for i, step in enumerate(steps):
-        if not isinstance(step, dict):
-            continue
-        for j, att in enumerate(step.get("attachments") or []):
-            if not isinstance(att, dict):
+    for section in ("setup", "attacks"):
+        for i, step in enumerate(data.get(section) or []):
+            if not isinstance(step, dict):
                 continue
-            if "asset" in att:
-                f = (root / "assets" / att["asset"]).resolve()
-                if not f.is_file() or root.resolve() not in f.parents:
-                    raise TaskError(f"{path}: attachments[{j}].asset: no file tasks/assets/{att['asset']}")
-                att["data_b64"] = base64.b64encode(f.read_bytes()).decode()
-                del att["asset"]
-            elif "text" in att:
-                att["data_b64"] = base64.b64encode(str(att.pop("text")).encode()).decode()
+            for j, att in enumerate(step.get("attachments") or []):
+                if not isinstance(att, dict):
+                    continue
+                where = f"{section}[{i}].attachments[{j}]"
+                if "asset" in att:
+                    f = (root / "assets" / str(att["asset"])).resolve()
+                    if not f.is_file() or root.resolve() not in f.parents:
+                        raise TaskError(f"{path}: field '{where}.asset': no file tasks/assets/{att['asset']}")
+                    att["data_b64"] = base64.b64encode(f.read_bytes()).decode()
+                    del att["asset"]
+                elif "text" in att:
+                    att["data_b64"] = base64.b64encode(str(att.pop("text")).encode()).decode()
 
 
 def load_task_file(path: Path, root: Path | None = None) -> Task:
