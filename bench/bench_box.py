@@ -48,7 +48,7 @@ def bench_riskgym(n_boxes: int, n_steps: int) -> dict:
 
     env = RiskEnv(prestart=True)
     task = env.default_task
-    cold, warm, steps, noops, peaks = [], [], [], [], []
+    cold, warm, steps, noops, peaks, psss = [], [], [], [], [], []
     for i in range(n_boxes + 1):
         if i:
             time.sleep(2.0)   # an agent's think time: the spare box boots meanwhile
@@ -67,8 +67,10 @@ def bench_riskgym(n_boxes: int, n_steps: int) -> dict:
             obs, _, _, _, _ = env.step("pyautogui.moveTo(5, 700)")
             noops.append(time.monotonic() - t)
         peaks.append(env.box.peak_memory_bytes() or 0)
+        psss.append(env.box.pss_bytes() or 0)
     env.close()
-    out.update(reset_cold=cold, reset_warm=warm, step=steps, step_noop=noops, peak_mb=[p / 2**20 for p in peaks])
+    out.update(reset_cold=cold, reset_warm=warm, step=steps, step_noop=noops, peak_mb=[p / 2**20 for p in peaks],
+               pss_mb=[p / 2**20 for p in psss])
     return out
 
 
@@ -107,7 +109,9 @@ def main() -> int:
     print(f"step overhead (no-op act)  {stats(r['step_noop'])}")
     print(f"step click->page load+shot {stats(r['step'])}")
     print(f"peak memory per box        median {statistics.median(r['peak_mb']):.0f} MiB   "
-          f"max {max(r['peak_mb']):.0f} MiB (cgroup peak: Xvfb, Chromium, controller, sites)")
+          f"max {max(r['peak_mb']):.0f} MiB (cgroup peak incl. page cache: Xvfb, Chromium, controller, sites)")
+    print(f"memory per box (PSS)       median {statistics.median(r['pss_mb']):.0f} MiB   "
+          f"max {max(r['pss_mb']):.0f} MiB (after {a.steps * 3} steps)")
     if not a.skip_browsergym:
         bg = bench_browsergym(a.steps * a.boxes)
         if bg:

@@ -23,8 +23,11 @@ CHROMIUM = os.environ.get("RISKGYM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run", "--disable-sync", "--no-default-browser-check", "--test-type",
-    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
-    "--password-store=basic", "--force-prefers-reduced-motion", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication,"
+    "IsolateOrigins,site-per-process",
+    "--password-store=basic", "--force-prefers-reduced-motion",
+    # memory: one box serves one user's tabs, so site-per-process isolation buys nothing here
+    "--disable-site-isolation-trials", "--renderer-process-limit=2", "--in-process-gpu", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
     "--disable-domain-reliability", "--no-pings", "--disable-breakpad", "--disable-client-side-phishing-detection",
     # every host name goes to the box's site server (the local internet), except Chromium's own
     # background services, which would otherwise show up in the event log as visits

@@ -191,6 +191,19 @@ class LocalBox(Box):
     def peak_memory_bytes(self) -> int | None:
         return self.cgroup.peak_bytes()
 
+    def pss_bytes(self) -> int | None:
+        """Proportional set size of every process in the box now (shared pages split fairly)."""
+        total = 0
+        for pid in self.cgroup.pids():
+            try:
+                for line in open(f"/proc/{pid}/smaps_rollup"):
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            except OSError:
+                continue
+        return total or None
+
     def kill(self) -> None:
         if self.sock is not None:
             try:
