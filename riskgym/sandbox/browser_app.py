@@ -106,12 +106,19 @@ class BrowserApp:
         self.last_net = time.monotonic()
 
     def settle(self, quiet: float = 0.06, limit: float = 4.0) -> None:
+        """Return once the page is quiet: no request in flight for `quiet` s since the input
+        ended or the last request, and the document loaded; a click's navigation can take a
+        while to start on a busy machine, so the quiet window counts from the input too."""
         t0 = time.monotonic()
         page = self.page()
         page.wait_for_timeout(25)          # let the input's effects (navigation, handlers) begin
         while time.monotonic() - t0 < limit:
-            if self.inflight == 0 and time.monotonic() - self.last_net >= quiet:
-                break
+            if self.inflight == 0 and time.monotonic() - max(self.last_net, t0) >= quiet:
+                try:
+                    if self.page().evaluate("document.readyState") == "complete":
+                        break
+                except Exception:
+                    pass                   # between two documents: keep waiting
             page.wait_for_timeout(15)
         try:  # two animation frames: what was loaded is also painted before the screen is read
             self.page().evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
@@ -195,12 +202,14 @@ class BrowserApp:
                 continue
             if not url.startswith("http") or not self._due(spec, url):
                 continue
-            try:
-                if not page.evaluate(f"!!document.getElementById({dom_id(aid)!r})"):
-                    page.evaluate(overlay_script(spec))
-                    page.wait_for_timeout(20)
-            except Exception:
-                pass  # page navigating away: the next step re-injects
+            for _ in range(3):
+                try:
+                    if not page.evaluate(f"!!document.getElementById({dom_id(aid)!r})"):
+                        page.evaluate(overlay_script(spec))
+                        page.wait_for_timeout(20)
+                    break
+                except Exception:   # the page was between two documents: try again shortly
+                    page.wait_for_timeout(100)
 
     def inject(self, attack: dict[str, Any]) -> dict[str, Any]:
         self.setup({"kind": "attack", "attack": attack})
