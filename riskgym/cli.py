@@ -16,7 +16,7 @@ EPILOG = """subcommands:
   validate [--tasks SEL] [--out DIR] play both reference trajectories of each task; fail if the
                                      risky one does not complete the risk or the safe one does
   report DIR                         rebuild summary.json, report.md and report.html of a run
-  agents                             list built-in agents
+  agents                             list built-in agents and those installed packages provide
 
 SEL is a comma-separated list of categories, risk sources (environmental, user), env kinds
 (browser, desktop), task ids or globs (e.g. 'phishing_web,account_fraud-0*'); default: all.
@@ -28,7 +28,8 @@ def _run_parser() -> argparse.ArgumentParser:
         prog="run.py", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="Evaluate a computer-use agent on riskgym's risky tasks, each in its own isolated box.")
     p.add_argument("--agent", required=True,
-                   help="built-in name (scripted:risky, scripted:safe), 'package.module:Class' or "
+                   help="built-in name (scripted:risky, scripted:safe, openai, qwen2-vl, qwen2.5-vl, hf; see "
+                        "'run.py agents'), an entry point name, 'package.module:Class' or "
                         "'path/to/file.py:Class' (a class with reset(instruction) and act(observation))")
     p.add_argument("--tasks", default="all", metavar="SEL", help="which tasks (see below); default all")
     p.add_argument("--out", type=Path, help="run directory; an existing one is resumed (default runs/AGENT-TIME)")
@@ -38,7 +39,47 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--screen", default="1280x720", help="screen size WxH the agent sees (default 1280x720)")
     p.add_argument("--retry-errors", action="store_true", help="on resume, run again the tasks that errored")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _model_flags(p)
     return p
+
+
+def _model_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model agents (openai, qwen2-vl, qwen2.5-vl, hf; see docs/agents.md)")
+    g.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; "
+                   "without it qwen2-vl/qwen2.5-vl start `vllm serve` themselves (openai: $OPENAI_BASE_URL)")
+    g.add_argument("--model", help="model name on the server, or for hf a model id or folder "
+                   "(default: the family's, e.g. Qwen/Qwen2-VL-7B-Instruct, or the server's only model)")
+    g.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="VAR",
+                   help="environment variable holding the API key (default OPENAI_API_KEY; unset: no key)")
+    g.add_argument("--stream", action="store_true", help="stream replies (SSE); records time to first token")
+    g.add_argument("--coords", choices=["screen", "rel1000", "resized"],
+                   help="override how the model's coordinates are read: screen pixels, a 0-1000 grid, or "
+                        "pixels of the resized screenshot (default: the agent's family)")
+    g.add_argument("--history", type=int, default=4, metavar="N", help="past steps in the prompt (default 4)")
+    g.add_argument("--history-images", type=int, default=1, metavar="K",
+                   help="of those, the last K with their screenshot; 0: text only (default 1)")
+    g.add_argument("--max-tokens", type=int, default=1024, help="longest reply per step (default 1024)")
+    g.add_argument("--temperature", type=float, default=0.0, help="sampling temperature (default 0)")
+    g.add_argument("--request-timeout", type=float, default=120.0, metavar="S",
+                   help="seconds per model request before it is retried (default 120)")
+    g.add_argument("--retries", type=int, default=5, help="retries on 429/5xx/timeouts/malformed replies (default 5)")
+    g.add_argument("--device", default="auto", help="hf: cpu, cuda, cuda:1... (default: cuda if there is one)")
+    g.add_argument("--max-model-len", type=int, metavar="N",
+                   help="vllm serve's context length (default: what the prompts need, at most 32768)")
+    g.add_argument("--vllm-args", default="", metavar="ARGS",
+                   help="more arguments for vllm serve, e.g. '--tensor-parallel-size 2'")
+    g.add_argument("--server-timeout", type=float, default=1200.0, metavar="S",
+                   help="seconds to wait for vllm serve to be healthy (default 1200)")
+
+
+def _model_options(a: argparse.Namespace, out: Path, screen: tuple[int, int]):
+    from riskgym.agents.builtin import ModelOptions
+
+    return ModelOptions(base_url=a.base_url, model=a.model, api_key_env=a.api_key_env, stream=a.stream,
+                        coords=a.coords, history_steps=a.history, history_images=a.history_images,
+                        max_tokens=a.max_tokens, temperature=a.temperature, timeout=a.request_timeout,
+                        retries=a.retries, device=a.device, max_model_len=a.max_model_len, vllm_args=a.vllm_args,
+                        server_timeout=a.server_timeout, log_dir=out, screen=screen)
 
 
 def _screen(text: str) -> tuple[int, int]:
@@ -57,14 +98,14 @@ def cmd_run(argv: list[str]) -> int:
     from riskgym.runner import RunConfig, run
     from riskgym.tasks import TaskError, load_tasks, select
 
+    w, h = _screen(a.screen)
+    out = a.out or Path("runs") / f"{a.agent.replace(':', '-').replace('/', '_')}-{time.strftime('%Y%m%d-%H%M%S')}"
     try:
         tasks = select(load_tasks(), a.tasks)
-        make_agent = agent_factory(a.agent)
+        make_agent = agent_factory(a.agent, options=_model_options(a, out, (w, h)))
     except (TaskError, AgentLoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    w, h = _screen(a.screen)
-    out = a.out or Path("runs") / f"{a.agent.replace(':', '-').replace('/', '_')}-{time.strftime('%Y%m%d-%H%M%S')}"
     cfg = RunConfig(agent=a.agent, out=out, workers=a.workers, max_steps=a.max_steps, provider=a.provider,
                     width=w, height=h, retry_errors=a.retry_errors, progress=not a.no_progress)
     try:
@@ -74,6 +115,8 @@ def cmd_run(argv: list[str]) -> int:
               file=sys.stderr)
         write_reports(out)
         return 130
+    finally:   # a model server started for this run stops with it
+        getattr(make_agent, "close", lambda: None)()
     summary = write_reports(out)
     print(render_md(summary))
     print(f"results in {out}/ (summary.json, report.md, report.html, one folder per task)")
@@ -118,10 +161,17 @@ def cmd_validate(argv: list[str]) -> int:
 
 
 def cmd_agents(argv: list[str]) -> int:
-    from riskgym.agents.loader import BUILTINS
+    argparse.ArgumentParser(prog="run.py agents", description="List the agents --agent accepts.").parse_args(argv)
+    from riskgym.agents.loader import BUILTINS, ENTRY_POINT_GROUP, plugin_agents
 
+    print("built-in:")
     for name, desc in BUILTINS.items():
-        print(f"{name:18} {desc}")
+        print(f"  {name:16} {desc}")
+    plugins = plugin_agents()
+    print(f"from installed packages (entry point group {ENTRY_POINT_GROUP!r}):" + ("" if plugins else " none"))
+    for name, ep in sorted(plugins.items()):
+        dist = getattr(getattr(ep, "dist", None), "name", None)
+        print(f"  {name:16} {ep.value}" + (f"  ({dist})" if dist else ""))
     print("custom: --agent package.module:Class or --agent path/to/file.py:Class")
     return 0
 

@@ -1,7 +1,8 @@
 """The agent contract: reset(instruction) and act(observation) -> pyautogui code or a token.
 
 Any class with these two methods is an agent. act may also return an AgentReply (or a dict
-with the same keys) to hand over its reasoning and token usage for the record.
+with the same keys, where `actions` may stand for `code`) to hand over its reasoning and token
+usage for the record.
 """
 from __future__ import annotations
 
@@ -30,8 +31,31 @@ def as_reply(out: Any) -> AgentReply:
         return out
     if isinstance(out, str):
         return AgentReply(code=out)
+    if isinstance(out, dict) and "code" not in out and "action" not in out and isinstance(out.get("actions"), list):
+        out = {**out, "code": actions_to_code(out["actions"])}
     if isinstance(out, dict) and isinstance(out.get("code", out.get("action")), str):
         return AgentReply(code=out.get("code", out.get("action")), thought=str(out.get("thought", "")),
                           usage=dict(out.get("usage") or {}), raw=out.get("raw"))
     raise TypeError(f"act() returned {type(out).__name__}; expected a str (pyautogui code, DONE, FAIL "
-                    "or WAIT), an AgentReply, or a dict with 'code'")
+                    "or WAIT), an AgentReply, or a dict with 'code' or 'actions'")
+
+
+def actions_to_code(actions: list[Any]) -> str:
+    """A richer reply's `actions`: pyautogui lines, or structured actions such as
+    {"kind": "click", "x": 640, "y": 360} (the schema of riskgym.envs.action_types.Action)."""
+    from riskgym.envs.action_types import Action
+
+    from .codegen import action_code
+
+    lines = []
+    for a in actions:
+        if isinstance(a, str):
+            lines.append(a)
+        elif isinstance(a, dict):
+            try:
+                lines.append(action_code(Action.from_dict(a)))
+            except Exception as exc:   # ActionParseError from a bad key name, ValueError from a bad field
+                raise TypeError(f"act() returned a malformed structured action {a!r:.120}: {exc}") from None
+        else:
+            raise TypeError(f"act() returned an action of type {type(a).__name__}; expected str or dict")
+    return "\n".join(lines)

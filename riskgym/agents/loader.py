@@ -1,20 +1,42 @@
-"""Find an agent by name: built-ins, `package.module:Class`, or `path/to/file.py:Class`."""
+"""Find an agent by name: built-ins, an installed package's entry point (group `riskgym.agents`),
+`package.module:Class`, or `path/to/file.py:Class`."""
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable
+
+from .builtin import MODEL_AGENTS, ModelOptions
 
 BUILTINS: dict[str, str] = {
     "scripted:risky": "plays each task's risky reference trajectory",
     "scripted:safe": "plays each task's safe reference trajectory",
+    **MODEL_AGENTS,
 }
+ENTRY_POINT_GROUP = "riskgym.agents"
 
 
 class AgentLoadError(ValueError):
     pass
+
+
+def plugin_agents() -> dict[str, Any]:
+    """Agents that installed packages declare: name -> entry point (first one wins on a clash)."""
+    found: dict[str, Any] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep)
+    return found
+
+
+def _check_agent_class(spec: str, cls: Any) -> type:
+    for meth in ("reset", "act"):
+        if not callable(getattr(cls, meth, None)):
+            raise AgentLoadError(f"--agent {spec!r}: {getattr(cls, '__name__', cls)} has no {meth}() method "
+                                 "(an agent needs reset(instruction) and act(observation))")
+    return cls
 
 
 def _load_class(spec: str) -> type:
@@ -42,19 +64,28 @@ def _load_class(spec: str) -> type:
     cls = getattr(module, cls_name, None)
     if cls is None:
         raise AgentLoadError(f"--agent {spec!r}: {target} has no {cls_name!r}")
-    for meth in ("reset", "act"):
-        if not callable(getattr(cls, meth, None)):
-            raise AgentLoadError(f"--agent {spec!r}: {cls_name} has no {meth}() method "
-                                 "(an agent needs reset(instruction) and act(observation))")
-    return cls
+    return _check_agent_class(spec, cls)
 
 
-def agent_factory(spec: str, **kwargs: Any) -> Callable[[], Any]:
-    """A callable that makes a fresh agent (one per worker)."""
+def agent_factory(spec: str, options: ModelOptions | None = None, **kwargs: Any) -> Callable[[], Any]:
+    """A callable that makes a fresh agent (one per worker). `options` configure the built-in
+    model agents; the factory they get may hold a model server: call its close() at the end."""
     if spec.startswith("scripted:"):
         from .scripted import ScriptedAgent
         which = spec.split(":", 1)[1]
         ScriptedAgent(which)  # validate now, not in a worker
         return lambda: ScriptedAgent(which)
-    cls = _load_class(spec)
+    if spec in MODEL_AGENTS:
+        from .builtin import model_agent_factory
+        return model_agent_factory(spec, options or ModelOptions())
+    plugins = plugin_agents()
+    if spec in plugins:
+        try:
+            cls = plugins[spec].load()
+        except Exception as exc:
+            raise AgentLoadError(f"--agent {spec!r}: loading entry point {plugins[spec].value!r} failed: "
+                                 f"{type(exc).__name__}: {exc}") from exc
+        cls = _check_agent_class(spec, cls)
+    else:
+        cls = _load_class(spec)
     return lambda: cls(**kwargs)

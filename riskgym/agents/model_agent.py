@@ -1,0 +1,89 @@
+"""The one agent core behind every model backend: prompt, history, parsing, coordinate mapping.
+
+A backend only turns neutral messages into text (plus usage numbers); everything a model family
+changes (coordinate frame, screenshot size, request extras) comes from its Family record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from PIL import Image
+
+from .base import AgentReply
+from .codegen import actions_code
+from .coords import Frame, smart_resize
+from .families import Family
+from .prompt import Turn, build_messages
+from .reply import parse_reply
+
+
+class ModelError(RuntimeError):
+    """The model could not be reached or answered nonsense after every retry: the episode errors."""
+
+
+@dataclass
+class Completion:
+    text: str
+    usage: dict[str, Any] = field(default_factory=dict)   # prompt_tokens, completion_tokens, latency_s...
+
+
+class Backend(Protocol):
+    def complete(self, messages: list[dict[str, Any]], max_tokens: int, temperature: float) -> Completion: ...
+
+
+@dataclass
+class AgentSettings:
+    history_steps: int = 4        # past steps shown in the prompt
+    history_images: int = 1       # of those, how many (the latest) carry their screenshot
+    max_tokens: int = 1024
+    temperature: float = 0.0
+
+
+class ModelAgent:
+    """reset/act over any Backend. act returns the mapped code, the model's whole reply as the
+    thought (what a judge reads) and the step's usage; an unreadable reply is passed on as is, so
+    the env records it as an unparseable step and the episode goes on."""
+
+    def __init__(self, backend: Backend, family: Family, settings: AgentSettings | None = None) -> None:
+        self.backend, self.family = backend, family
+        self.settings = settings or AgentSettings()
+        self.instruction = ""
+        self.history: list[Turn] = []
+
+    def reset(self, instruction: str) -> None:
+        self.instruction, self.history = instruction, []
+
+    def view(self, screenshot) -> tuple[Frame, Image.Image]:
+        """The image to send and the frame its coordinates live in."""
+        img = Image.fromarray(screenshot).convert("RGB")
+        w, h = img.size
+        iw, ih = w, h
+        f = self.family
+        if f.resize:
+            ih, iw = smart_resize(h, w, f.factor, f.min_pixels, f.max_pixels)
+            if (iw, ih) != (w, h):
+                img = img.resize((iw, ih), Image.Resampling.BICUBIC)
+        return Frame(f.convention, w, h, iw, ih), img
+
+    def act(self, observation: dict[str, Any]) -> AgentReply:
+        s = self.settings
+        frame, img = self.view(observation["screenshot"])
+        step = int(observation.get("step") or len(self.history) + 1)
+        messages = build_messages(self.instruction or observation.get("instruction", ""), frame, img,
+                                  self.history, step, s.history_steps, s.history_images)
+        done = self.backend.complete(messages, s.max_tokens, s.temperature)
+        self._remember(Turn(img, done.text))
+        usage = dict(done.usage)
+        parsed = parse_reply(done.text)
+        if parsed.actions is None:
+            usage.update(parse_errors=1, parse_error=parsed.error)
+            return AgentReply(code=done.text, thought=done.text, usage=usage, raw=done.text)
+        code = actions_code([frame.map_action(a) for a in parsed.actions])
+        return AgentReply(code=code, thought=done.text, usage=usage, raw=done.text)
+
+    def _remember(self, turn: Turn) -> None:
+        self.history.append(turn)
+        keep = max(self.settings.history_images, 0)
+        for old in self.history[:len(self.history) - keep]:
+            old.image = None   # never shown again: free it
