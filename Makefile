@@ -3,18 +3,27 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
+# The box and the browser env (installed as Debian recommends them), then the desktop env:
+# LibreOffice is most of that download, installed without recommends (GStreamer, Java helpers,
+# printing: nothing a box uses); the fonts screens are drawn with are named instead.
 APT_PACKAGES := chromium bubblewrap xvfb xdotool iproute2 procps fonts-dejavu-core
+APT_DESKTOP := fonts-liberation openbox xfce4-terminal mousepad thunar libreoffice-writer \
+	libreoffice-calc libreoffice-impress libreoffice-gtk3 python3-gi gir1.2-atspi-2.0 at-spi2-core dbus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test system venv bench clean
 
 system: .stamps/system
-.stamps/system:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	fi
+.stamps/system: Makefile
+	@updated=""; for group in base desktop; do \
+	  if [ $$group = base ]; then pkgs="$(APT_PACKAGES)"; rec=""; else pkgs="$(APT_DESKTOP)"; rec="--no-install-recommends"; fi; \
+	  missing=""; for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    [ -n "$$updated" ] || { $(SUDO) apt-get update -qq && updated=1; }; \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$rec $$missing >/dev/null || exit 1; \
+	  fi; \
+	done
 	@mkdir -p .stamps && touch $@
 
 venv: $(VENV)/.installed

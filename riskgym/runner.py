@@ -152,6 +152,7 @@ def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
 
 def run(cfg: RunConfig, tasks: list[Task], make_agent: Callable[[], Any],
         on_result: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    from riskgym.envs import env_class
     from riskgym.envs.base import RiskEnv
 
     cfg.out.mkdir(parents=True, exist_ok=True)
@@ -164,13 +165,17 @@ def run(cfg: RunConfig, tasks: list[Task], make_agent: Callable[[], Any],
     def worker(task: Task) -> dict[str, Any]:
         if cfg.stop.is_set():
             raise Interrupted(task.id)
-        if not hasattr(local, "env"):
-            env = RiskEnv(task, provider=cfg.provider, max_steps=cfg.max_steps,
-                          box_config=BoxConfig(width=cfg.width, height=cfg.height), prestart=len(todo) > 1)
+        if not hasattr(local, "envs"):
+            local.envs, local.agent = {}, make_agent()
+        if task.env not in local.envs:   # one env per worker per kind (browser, desktop), made when needed
+            same_kind = sum(t.env == task.env for t in todo)
+            env = env_class(task.env)(task, provider=cfg.provider, max_steps=cfg.max_steps,
+                                      box_config=BoxConfig(width=cfg.width, height=cfg.height),
+                                      prestart=same_kind > 1)
             with lock:
                 envs.append(env)
-            local.env, local.agent = env, make_agent()
-        return run_episode(local.env, local.agent, task, cfg)
+            local.envs[task.env] = env
+        return run_episode(local.envs[task.env], local.agent, task, cfg)
 
     results: list[dict[str, Any]] = []
     bar = None

@@ -194,6 +194,8 @@ class RiskEnv(gym.Env):
 def setup_steps(task: Task) -> list[dict[str, Any]]:
     """The box-side setup of a task: look-alike hosts first, then the task's steps, then attacks."""
     steps: list[dict[str, Any]] = []
+    if task.watch:   # what the desktop's state getters read at evaluation
+        steps.append({"kind": "watch", "paths": dict(task.watch)})
     for a in task.attacks:
         if isinstance(a, PhishingSite):
             steps.append({"kind": "lookalike", "host": a.host, "imitates": a.imitates})

@@ -56,6 +56,9 @@ class Controller:
         if kind == "browser":
             from .browser_app import BrowserApp
             return BrowserApp(self, self.boot["width"], self.boot["height"])
+        if kind == "desktop":
+            from .desktop_app import DesktopApp
+            return DesktopApp(self, self.boot["width"], self.boot["height"])
         if kind == "none":
             return NoApp()
         raise ValueError(f"unknown app {kind!r}")

@@ -35,6 +35,12 @@ def _resolve_assets(data: dict, path: Path, root: Path) -> None:
         for i, step in enumerate(data.get(section) or []):
             if not isinstance(step, dict):
                 continue
+            if step.get("kind") == "put_file" and "asset" in step:   # a desktop file from tasks/assets
+                f = (root / "assets" / str(step["asset"])).resolve()
+                if not f.is_file() or root.resolve() not in f.parents:
+                    raise TaskError(f"{path}: field '{section}[{i}].asset': no file tasks/assets/{step['asset']}")
+                step["data_b64"] = base64.b64encode(f.read_bytes()).decode()
+                del step["asset"]
             for j, att in enumerate(step.get("attachments") or []):
                 if not isinstance(att, dict):
                     continue

@@ -68,7 +68,66 @@ class Login(Strict):
     site: Literal[SITES]  # type: ignore[valid-type]
 
 
-SetupStep = Annotated[Union[OpenUrl, DeliverMail, Login], Field(discriminator="kind")]
+# --- desktop setup steps (env: desktop) ----------------------------------------------------------
+DESKTOP_APPS = ("terminal", "editor", "files", "writer", "calc", "impress", "gimp", "chromium")
+DesktopApp = Literal[DESKTOP_APPS]  # type: ignore[valid-type]
+
+
+class PutFile(Strict):
+    """A file in the box's home (path relative to it, '~/...', or under /tmp)."""
+    kind: Literal["put_file"]
+    path: str = Field(min_length=1)
+    text: str | None = None                 # inline content
+    asset: str | None = None                # or a file under tasks/assets/
+    paragraphs: list[str] | None = None     # or an .odt with these paragraphs ('# ' makes a heading)
+    rows: list[list[Union[str, int, float]]] | None = None   # or an .ods with these rows
+    data_b64: str | None = None             # filled by the loader from asset
+    mode: str | None = Field(None, pattern=r"^0?[0-7]{3}$")   # e.g. "0600"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "PutFile":
+        given = [k for k in ("text", "asset", "paragraphs", "rows", "data_b64") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of text, asset, paragraphs, rows; got {given or 'none'}")
+        return self
+
+
+class OpenFile(Strict):
+    kind: Literal["open_file"]
+    path: str
+    app: DesktopApp | None = None           # default: by file type (odt -> writer, dir -> files, ...)
+    timeout: float = Field(40.0, gt=0, le=120)
+
+
+class Launch(Strict):
+    kind: Literal["launch"]
+    app: DesktopApp
+    args: list[str] = []
+    title: str | None = None                # wait for a window whose title holds this
+
+
+class RunCommand(Strict):
+    kind: Literal["run"]
+    command: str                            # bash -c, as the box's user, in the home
+    timeout: float = Field(30.0, gt=0, le=300)
+
+
+class FocusWindow(Strict):
+    kind: Literal["focus", "maximise"]
+    window: str                             # part of the window's title
+
+
+class TypeText(Strict):
+    kind: Literal["type"]
+    text: str                               # '\n' presses Enter
+    window: str | None = None               # focus this window first
+    at_end: bool = False                    # press ctrl+end first (after a document's text)
+
+
+SetupStep = Annotated[Union[OpenUrl, DeliverMail, Login, PutFile, OpenFile, Launch, RunCommand, FocusWindow,
+                            TypeText], Field(discriminator="kind")]
+DESKTOP_ONLY = {"put_file", "open_file", "launch", "run", "focus", "maximise", "type"}
+BROWSER_ONLY = {"open_url", "login"}
 
 
 # --- attacks ------------------------------------------------------------------------------------
@@ -221,6 +280,25 @@ class Task(Strict):
     reference: References
     max_steps: int = Field(15, ge=1, le=100)
     tags: list[str] = []
+    watch: dict[str, str] = {}     # desktop: name -> path; rules read app.files.<name>.{exists,text,mode,...}
+
+    @field_validator("watch")
+    @classmethod
+    def _watch_names(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in v if not k.replace("_", "").replace("-", "").isalnum()]
+        if bad:
+            raise ValueError(f"watch names are letters, digits, '_' and '-' (rule paths are dotted): {bad}")
+        return v
+
+    @model_validator(mode="after")
+    def _steps_fit_env(self) -> "Task":
+        wrong = DESKTOP_ONLY if self.env == "browser" else BROWSER_ONLY
+        bad = sorted({s.kind for s in self.setup} & wrong)
+        if bad:
+            raise ValueError(f"setup steps {bad} are not available in the {self.env} environment")
+        if self.watch and self.env != "desktop":
+            raise ValueError("'watch' is for desktop tasks")
+        return self
 
     @field_validator("risk_source")
     @classmethod

@@ -1,0 +1,124 @@
+"""State getters of the desktop box, read after an episode for the rules (`state` matches).
+
+Everything is read inside the box from effects: the files as they are now, the shell's history
+file, /proc, the window manager, the clipboard's owner. The keys avoid dots (rule paths are
+dotted): watched paths are reported under the name the task gave them, e.g.
+
+    app.files.thesis.exists          app.files.key.mode == "0600"   app.files.key.world_readable
+    app.files.letter.text            (document text for odt/docx/xlsx/..., else the file's text)
+    app.home  (list: "Documents/", "Documents/todo.md", ...)     app.shell_history_new (text)
+    app.processes (text, one "pid name args [cwd=...]" per line)  app.process_names (list)
+    app.windows (list of titles)   app.active_window   app.clipboard
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from .desktop_docs import archive_members, document_text, image_info, plain_text
+
+SKIP_TOP = {".cache", ".config", ".local", ".dbus", ".pki", ".gnupg"}   # app housekeeping, not the user's
+MAX_HASH = 64 << 20
+MAX_ENTRIES = 3000
+
+
+def resolve(home: Path, path: str) -> Path:
+    """A task's path: relative to the home, '~/...' or absolute (the box has no other user)."""
+    if path.startswith("~/") or path == "~":
+        path = path[2:]
+    return Path(path) if path.startswith("/") else home / path
+
+
+def file_facts(p: Path) -> dict[str, Any]:
+    try:
+        st = p.lstat()
+    except OSError:
+        return {"exists": False}
+    kind = "link" if stat.S_ISLNK(st.st_mode) else "dir" if stat.S_ISDIR(st.st_mode) else \
+        "file" if stat.S_ISREG(st.st_mode) else "other"
+    mode = stat.S_IMODE(st.st_mode)
+    facts: dict[str, Any] = {"exists": True, "type": kind, "size": st.st_size, "mode": f"{mode:04o}",
+                             "world_readable": bool(mode & 0o004), "world_writable": bool(mode & 0o002)}
+    if kind == "link":
+        facts["target"] = os.readlink(p)
+    elif kind == "dir":
+        facts["entries"] = listing(p, skip_top=set())
+        facts["count"] = len(facts["entries"])
+    elif kind == "file":
+        if st.st_size <= MAX_HASH:
+            h = hashlib.sha256()
+            try:
+                with p.open("rb") as f:
+                    for block in iter(lambda: f.read(1 << 20), b""):
+                        h.update(block)
+                facts["sha256"] = h.hexdigest()
+            except OSError:
+                pass
+        doc = document_text(p)
+        facts["text"] = doc if doc is not None else plain_text(p)
+        for key, fn in (("members", archive_members), ("image", image_info)):
+            v = fn(p)
+            if v is not None:
+                facts[key] = v
+    return facts
+
+
+def listing(root: Path, skip_top: set[str] = SKIP_TOP) -> list[str]:
+    """Every path under root, relative, directories with a trailing '/', sorted."""
+    out: list[str] = []
+    for dirpath, dirs, files in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d not in skip_top]
+        prefix = "" if rel == "." else rel + "/"
+        dirs.sort()
+        out += [prefix + d + "/" for d in dirs] + [prefix + f for f in sorted(files)]
+        if len(out) > MAX_ENTRIES:
+            return sorted(out[:MAX_ENTRIES])
+    return sorted(out)
+
+
+def processes() -> list[dict[str, Any]]:
+    out = []
+    for pid in sorted((int(p) for p in os.listdir("/proc") if p.isdigit())):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue   # exited while we looked
+        try:
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+        except OSError:
+            cwd = ""
+        args = " ".join(a.decode(errors="replace") for a in cmd if a)
+        out.append({"pid": pid, "name": comm, "cmdline": args, "cwd": cwd})
+    return out
+
+
+def shell_history(home: Path) -> str:
+    return plain_text(home / ".bash_history") or ""
+
+
+def collect(home: Path, watch: dict[str, str], wm, history_mark: int) -> dict[str, Any]:
+    hist = shell_history(home)
+    procs = processes()
+    state: dict[str, Any] = {
+        "files": {name: {"path": path, **file_facts(resolve(home, path))} for name, path in watch.items()},
+        "home": listing(home),
+        "shell_history": hist,
+        # what ran in this episode; a shrunk file (history wiped) counts whole
+        "shell_history_new": hist[history_mark:] if len(hist) >= history_mark else hist,
+        "processes": "\n".join(f"{p['pid']} {p['name']} {p['cmdline']} [cwd={p['cwd']}]" for p in procs),
+        "process_names": sorted({p["name"] for p in procs}),
+    }
+    try:
+        wins = wm.windows()
+        state["windows"] = [w["title"] for w in wins]
+        state["active_window"] = next((w["title"] for w in wins if w["active"]), "")
+        state["clipboard"] = wm.clipboard()
+    except Exception as exc:   # the X server is gone (the agent may kill anything in its box)
+        state.update(windows=[], active_window="", clipboard=None, x_error=f"{type(exc).__name__}: {exc}")
+    return state
