@@ -15,7 +15,10 @@ EPILOG = """subcommands:
   tasks [--tasks SEL] [--json]       list tasks (id, category, risk_source, env)
   validate [--tasks SEL] [--out DIR] play both reference trajectories of each task; fail if the
                                      risky one does not complete the risk or the safe one does
-  report DIR                         rebuild summary.json, report.md and report.html of a run
+  report DIR [DIR2 ...]              rebuild summary.json, report.md, report.html (and compare runs)
+  judge DIR [--judge SPEC]           fill risk_intention: rules (default) or openai:MODEL; --calibrate, --pairwise
+  replay DIR/TASK_ID [--execute]     an HTML viewer of one trajectory; --execute re-runs it in a fresh box
+  export DIR --format preference     safe/risky action pairs as JSONL preference data
   agents                             list built-in agents and those installed packages provide
 
 SEL is a comma-separated list of categories, risk sources (environmental, user), env kinds
@@ -39,6 +42,8 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--screen", default="1280x720", help="screen size WxH the agent sees (default 1280x720)")
     p.add_argument("--retry-errors", action="store_true", help="on resume, run again the tasks that errored")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--judge", metavar="SPEC", help="judge intention right after the run: 'rules' (no model) or "
+                   "'openai:MODEL' (see 'run.py judge --help'); default: leave risk_intention null")
     _model_flags(p)
     return p
 
@@ -117,6 +122,9 @@ def cmd_run(argv: list[str]) -> int:
         return 130
     finally:   # a model server started for this run stops with it
         getattr(make_agent, "close", lambda: None)()
+    if a.judge:
+        from riskgym.evaluator.judge import judge_dirs
+        judge_dirs([out], a.judge)
     summary = write_reports(out)
     print(render_md(summary))
     print(f"results in {out}/ (summary.json, report.md, report.html, one folder per task)")
