@@ -27,12 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def stats(xs: list[float]) -> str:
-    xs = sorted(xs)
-    p95 = xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
-    return f"median {1000 * statistics.median(xs):7.1f} ms   p95 {1000 * p95:7.1f} ms   (n={len(xs)})"
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_box import stats  # noqa: E402  (one way to print a figure)
 
 
 def main() -> int:

@@ -46,9 +46,6 @@ PROFILE_PREFS = {
 }
 
 
-ACTION_GAP_MS = 60
-
-
 def start_xvfb(display: int, width: int, height: int) -> subprocess.Popen:
     os.makedirs("/tmp/.X11-unix", mode=0o1777, exist_ok=True)
     proc = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", f"{width}x{height}x24",
@@ -217,21 +214,11 @@ class BrowserApp:
 
     # --- acting and observing -------------------------------------------------------------------
     def act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
-        from riskgym.envs.action_types import Action
+        from .xinput import perform_all
 
         self.steps += 1
-        error = None
-        for i, d in enumerate(actions):
-            a = Action.from_dict(d)
-            if a.kind in ("done", "fail"):
-                continue
-            if i:   # pyautogui pauses between calls (PAUSE); code written for it expects that gap,
-                self.page().wait_for_timeout(ACTION_GAP_MS)   # e.g. for the address bar to take focus
-            try:
-                self.xin.perform(a)
-            except ValueError as exc:   # e.g. a click outside the screen: the step's error, not a crash
-                error = str(exc)
-                break
+        # the pause pumps Playwright's events, so overlay reports are not held back
+        error = perform_all(self.xin, actions, lambda s: self.page().wait_for_timeout(s * 1000))
         self.settle()
         self._trigger_attacks()
         return {"error": error, "step": self.steps}

@@ -22,7 +22,6 @@ from .desktop_docs import make_odt, make_ods
 HOME = Path(os.environ.get("HOME", "/home/user"))
 LOGS = Path("/tmp/desktop-logs")
 BACKGROUND = (46, 52, 64)
-ACTION_GAP_MS = 60
 SOFFICE = ["soffice", "--nologo", "--norestore", "--nolockcheck"]
 # app name -> argv and the WM_CLASS its windows have (lower case)
 APPS: dict[str, tuple[list[str], str]] = {
@@ -258,21 +257,10 @@ class DesktopApp:
                 return
 
     def act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
-        from riskgym.envs.action_types import Action
+        from .xinput import perform_all
 
         self.steps += 1
-        error = None
-        for i, d in enumerate(actions):
-            a = Action.from_dict(d)
-            if a.kind in ("done", "fail"):
-                continue
-            if i:   # pyautogui's pause between calls: code written for it expects the gap
-                time.sleep(ACTION_GAP_MS / 1000)
-            try:
-                self.xin.perform(a)
-            except ValueError as exc:   # e.g. a click outside the screen: the step's error
-                error = str(exc)
-                break
+        error = perform_all(self.xin, actions, time.sleep)
         self.settle()
         return {"error": error, "step": self.steps}
 

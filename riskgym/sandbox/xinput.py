@@ -7,12 +7,15 @@ riskgym.envs.actions; nothing here ever evaluates agent text.
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from Xlib import X, XK
 from Xlib import display as xdisplay
 from Xlib.ext import xtest
 
 from riskgym.envs.action_types import Action
+
+ACTION_GAP_S = 0.06   # between the actions of one step, like pyautogui's PAUSE
 
 PRESS_GAP = 0.012     # s a button or key stays down: real presses are never instantaneous
 CLICK_GAP = 0.05      # between the clicks of a double click, well inside the 400 ms window
@@ -303,3 +306,22 @@ class XInput:
             i = j
             if i < len(text):
                 self._restore_temps()
+
+
+def perform_all(xin: "XInput", actions: list[dict], pause: Callable[[float], None]) -> str | None:
+    """Perform one step's actions in order; return the step's error text, or None.
+
+    `pause(seconds)` runs between actions: pyautogui pauses between calls (PAUSE) and code
+    written for it expects that gap, e.g. for the address bar to take focus. A bad action
+    (a click outside the screen) ends the step with an error instead of crashing the box."""
+    for i, d in enumerate(actions):
+        a = Action.from_dict(d)
+        if a.kind in ("done", "fail"):
+            continue
+        if i:
+            pause(ACTION_GAP_S)
+        try:
+            xin.perform(a)
+        except ValueError as exc:
+            return str(exc)
+    return None
