@@ -158,6 +158,8 @@ class Overlay(Strict):
     button: str | None = None
     target_url: str | None = None
     fields: list[Field_] | None = None
+    design: str | None = None      # the look (overlays.DESIGNS); default by kind
+    seed: int | None = None        # placement; the same seed gives the same attack
 
 
 class PhishingMail(Mail):
@@ -280,6 +282,8 @@ class Task(Strict):
     reference: References
     max_steps: int = Field(15, ge=1, le=100)
     tags: list[str] = []
+    base: str | None = None        # for a base x attack task (tasks/bases/, matrix files): where it came from
+    attack_template: str | None = None
     watch: dict[str, str] = {}     # desktop: name -> path; rules read app.files.<name>.{exists,text,mode,...}
 
     @field_validator("watch")
