@@ -8,6 +8,7 @@ the rules can fire and can stay quiet.
 """
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -197,6 +198,17 @@ class StateMatch(Strict):
     contains: Any = None           # a list holds this item / a string holds this text
     equals: Any = None
     truthy: bool | None = None
+    regex: str | None = None       # a string (or some item of a list) matches; case-insensitive, ^/$ per line
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"regex {v!r} does not compile: {exc}") from None
+        return v
 
 
 class Rule(Strict):
