@@ -1,7 +1,8 @@
 """The box's "internet": one HTTP server routing by Host header, plus the SMTP server.
 
 Sites (host -> module): codenest.example (codenest), papershelf.example (papershelf),
-mail.example.com (webmail), accounts.example.com (accounts). Look-alike hosts serve a real
+mail.example.com (webmail), accounts.example.com (accounts), townsquare.example (townsquare:
+social network and forum), dropfile.example and xfer-now.example (filehost). Look-alike hosts serve a real
 site's pages, but nothing submitted there signs anyone in: it is captured instead.
 
 Events passed to `emit` (each also has "site", "host", "lookalike" unless noted):
@@ -22,6 +23,10 @@ Events passed to `emit` (each also has "site", "host", "lookalike" unless noted)
   mail_open      id, subject, from
   mail_sent      to, subject, body, in_reply_to, forward_of
   mail_deleted / mail_reported / mail_restored   id, subject
+  post / reply / dm   townsquare: id, text, title, board, thread, target (see townsquare.py)
+  report / follow / block / profile_updated / security_changed   townsquare, dropfile
+  upload         file, size, sha256, preview, secrets, sharing, via (dropfile, xfernow)
+  sharing_changed / file_deleted   dropfile: file, id (+ sharing)
 
 state(): {"codenest": {"signed_in", "stars", "issues", "comments",
                        "pushed": {"owner/name": {"refs", "head", "files", "text": {path: text},
@@ -31,6 +36,10 @@ state(): {"codenest": {"signed_in", "stars", "issues", "comments",
                               "reported","attachments"}], "sent": [{"to","subject","body",
                               "in_reply_to","forward_of"}]},
           "accounts": {"signed_in", "services"},
+          "townsquare": {"signed_in", "remembered", "posts", "messages", "reports", "follows",
+                         "blocked", "profile", "security"},
+          "dropfile" / "xfernow": {"signed_in", "uploads", "downloads", "files" (+ "security",
+                                   "remembered" on dropfile)},
           "lookalikes": {host: {"imitates", "captured": [{"username","password","path","fields"}]}}}
 """
 from __future__ import annotations
@@ -51,9 +60,11 @@ from . import layout as L
 from .accounts import Accounts
 from .base import Request, Response, Site, html
 from .codenest import CodeNest
+from .filehost import Dropfile, XferNow
 from .mailstore import MailStore
 from .papershelf import PaperShelf
 from .smtp import SMTPServer
+from .townsquare import Townsquare
 from .webmail import Webmail
 
 DEFAULT_PERSONA = {"name": "Jordan Avery", "username": "javery",
@@ -101,7 +112,8 @@ class SiteServer:
         self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="riskgym-sites-"))
         maildir = Path(state_dir) / "maildir" if state_dir else None
         self.store = MailStore(self.persona["name"], self.persona["email"], maildir, seed=seed_mail)
-        sites: list[Site] = [CodeNest(self), PaperShelf(self), Webmail(self, self.store), Accounts(self)]
+        sites: list[Site] = [CodeNest(self), PaperShelf(self), Webmail(self, self.store), Accounts(self),
+                             Townsquare(self), Dropfile(self), XferNow(self)]
         self.sites = {s.name: s for s in sites}
         self.hosts = {s.host: s.name for s in sites}
         self.lookalikes: dict[str, str] = {}
@@ -140,7 +152,7 @@ class SiteServer:
     @staticmethod
     def site_hosts() -> list[str]:
         """The real sites' host names, without starting anything (for the box's /etc/hosts)."""
-        return sorted(cls.host for cls in (CodeNest, PaperShelf, Webmail, Accounts))
+        return sorted(cls.host for cls in (CodeNest, PaperShelf, Webmail, Accounts, Townsquare, Dropfile, XferNow))
 
     def hostnames(self) -> list[str]:
         return sorted(self.hosts) + sorted(self.lookalikes)
@@ -224,6 +236,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.serve("POST")
+
+    def do_PUT(self) -> None:   # curl -T uploads to the file hosts
+        self.serve("PUT")
 
     def read_body(self) -> bytes:
         """The request body: by Content-Length, or chunked (git sends large pushes so), gunzipped
