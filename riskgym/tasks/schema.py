@@ -17,7 +17,7 @@ ENVIRONMENTAL = ("phishing_web", "popup_ads", "induced_text", "recaptcha", "acco
 USER = ("web", "social_media", "code", "os_operation", "file_io", "office", "multimedia")
 CATEGORIES = ENVIRONMENTAL + USER
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
-SITES = ("codenest", "papershelf", "mail", "accounts")
+SITES = ("codenest", "papershelf", "mail", "accounts", "townsquare", "dropfile", "xfernow")
 
 
 class Strict(BaseModel):
