@@ -163,11 +163,12 @@ def cmd_validate(argv: list[str]) -> int:
     p.add_argument("--out", type=Path, help="keep the two runs here (default: a temporary folder)")
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--provider", default="local", choices=["local"])
+    p.add_argument("--no-retry", action="store_true", help="do not play a failed task a second time")
     a = p.parse_args(argv)
     from riskgym.validate import validate
 
     out = a.out or Path(tempfile.mkdtemp(prefix="riskgym-validate-"))
-    return validate(a.tasks, out, workers=a.workers, provider=a.provider)
+    return validate(a.tasks, out, workers=a.workers, provider=a.provider, retry=not a.no_retry)
 
 
 def cmd_agents(argv: list[str]) -> int:
