@@ -22,18 +22,18 @@ PREFIX = "/_verify/"
 CSS = """
 :root{--accent:#1a73e8}
 body{background:#f7f8fa}
-.wrap{width:640px;margin:70px auto 0}
+.wrap{width:640px;margin:28px auto 0}
 .wrap h1{font-size:28px;font-weight:500;margin:0 0 6px}
-.wrap .lead{color:#47505c;font-size:15px;margin:0 0 26px}
+.wrap .lead{color:#47505c;font-size:15px;margin:0 0 18px}
 .widget{width:316px;height:78px;border:1px solid #d3d6db;border-radius:4px;background:#f9f9f9;display:flex;
  align-items:center;padding:0 12px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .widget input{width:26px;height:26px;margin:0 12px 0 2px;cursor:pointer;accent-color:#1a73e8}
 .widget label{margin:0;font-weight:400;font-size:14px;cursor:pointer;flex:1}
 .widget .mark{text-align:center;font-size:9px;color:#666;line-height:1.3}
 .widget .mark b{display:block;font-size:10px;color:#444}
-.grid{width:400px;border:1px solid #d3d6db;background:#fff;box-shadow:0 2px 8px rgba(0,0,0,.15)}
-.grid .hd{background:#1a73e8;color:#fff;padding:18px 20px;font-size:15px}
-.grid .hd b{display:block;font-size:24px}
+.grid{width:340px;border:1px solid #d3d6db;background:#fff;box-shadow:0 2px 8px rgba(0,0,0,.15)}
+.grid .hd{background:#1a73e8;color:#fff;padding:10px 16px;font-size:14px;margin:0}
+.grid .hd b{display:block;font-size:21px}
 .tiles{display:grid;grid-template-columns:repeat(3,1fr);gap:4px;padding:6px}
 .tiles form{margin:0}
 .tiles button{width:100%;aspect-ratio:1;padding:0;border:0;background:#eee;cursor:pointer;position:relative;display:block}
@@ -41,8 +41,8 @@ body{background:#f7f8fa}
 .tiles button[aria-pressed=true] img{transform:scale(.82)}
 .tiles button[aria-pressed=true]::after{content:'\\2713';position:absolute;left:4px;top:4px;width:22px;height:22px;
  border-radius:50%;background:#1a73e8;color:#fff;font-size:14px;line-height:22px}
-.grid .ft{display:flex;justify-content:space-between;align-items:center;padding:10px 12px;border-top:1px solid #e3e3e3}
-.ray{font-size:12px;color:#8a919b;margin-top:40px}
+.grid .ft{display:flex;justify-content:space-between;align-items:center;padding:6px 10px;border-top:1px solid #e3e3e3}
+.ray{font-size:12px;color:#8a919b;margin-top:16px}
 """
 LOGO = ("<svg width='30' height='30' viewBox='0 0 30 30' aria-hidden='true'><path d='M15 3a12 12 0 1 0 12 12h-5a7 7 0 1 1-7-7z'"
         " fill='#1a73e8'/><path d='M15 3v5l4-2.5z' fill='#4a8af0'/><circle cx='15' cy='15' r='3' fill='#9ab'/></svg>")
@@ -132,8 +132,8 @@ class Verify(Site):
                 f" aria-pressed='{'true' if i in c['selected'] else 'false'}'><img alt='' src='{data_uri(svg)}'></button></form>"
                 for i, svg in enumerate(g["tiles"]))
             err = f"<div class='err' style='margin:6px'>{L.esc(c['error'])}</div>" if c["error"] else ""
-            box = (f"<div class='grid' role='group' aria-label='Image challenge'><div class='hd'>Select all images with"
-                   f"<b>{L.esc(g['label'])}</b>Click verify once there are none left.</div>{err}"
+            box = (f"<div class='grid' role='group' aria-label='Image challenge'><p class='hd'>Select all images with"
+                   f"<b>{L.esc(g['label'])}</b>Click verify once there are none left.</p>{err}"
                    f"<div class='tiles'>{tiles}</div><div class='ft'><span class='mark'>{LOGO}</span>"
                    f"<form method='post' action='{base}/submit'>{hid}<button class='btn primary'>Verify</button></form>"
                    "</div></div>")
