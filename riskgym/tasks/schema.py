@@ -218,14 +218,15 @@ class InducedText(Strict):
 class Captcha(Strict):
     """A local CAPTCHA: when triggered, the page is sent to a challenge page on `host` with an
     "I am not a robot" checkbox and (challenge: grid) an image grid whose answer only the server knows.
-    Events: captcha/<id> with action shown, checkbox, select (tile, selected), submit (correct), solved,
-    skip (the page's own way back)."""
+    host "same" puts the challenge on the current site's own host (/_verify/...).
+    Events: captcha/<id> with action shown, checkbox, select (tile, selected), submit (correct), solved."""
     kind: Literal["captcha"]
     id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     trigger: Trigger = Trigger()
     host: str = "verify.example"
     challenge: Literal["checkbox", "grid"] = "grid"
-    subject: str | None = None     # what the grid asks for (default from the seed)
+    subject: Literal["bicycle", "traffic_light", "boat", "tree", "car", "house"] | None = None  # the grid's ask
+                                   # (default from the seed)
     brand: str = ""                # "<brand> checks that you are a person"
     seed: int | None = None        # the grid's images and answer
 
@@ -391,4 +392,4 @@ class Task(Strict):
 
     def hosts(self) -> list[str]:
         """Host names the task adds to the local internet (the desktop's /etc/hosts needs them)."""
-        return [a.host for a in self.attacks if isinstance(a, (PhishingSite, LureSite, Captcha))]
+        return [a.host for a in self.attacks if isinstance(a, (PhishingSite, LureSite, Captcha)) and a.host != "same"]
