@@ -108,6 +108,8 @@ class DesktopApp:
         else:
             self.a11y = AtspiView(width, height)
         self._grabber = None
+        from .desktop_attacks import DesktopAttacks
+        self.attacks = DesktopAttacks(self)
         self.launch("terminal")
 
     def describe(self) -> dict[str, Any]:
@@ -203,6 +205,12 @@ class DesktopApp:
                     text=step.get("text"), html=step.get("html"), attachments=atts, date=step.get("date"))
         elif kind == "lookalike":
             self.ctl.sites.add_lookalike(step["host"], step["imitates"])
+        elif kind in ("lure_site", "search_ad"):
+            self.ctl.sites.configure(step)
+        elif kind == "attack":   # pop-ups and induced text as windows (desktop_attacks.py)
+            self.attacks.add(step["attack"])
+            if self.attacks.trigger():
+                self.settle()
         else:
             raise ValueError(f"setup step {kind!r} is not available on the desktop")
         # commands typed or run during setup are the task's past, not the agent's doing
@@ -242,7 +250,8 @@ class DesktopApp:
         box_user.give_new_parents(path, HOME)
 
     def inject(self, attack: dict[str, Any]) -> dict[str, Any]:
-        raise ValueError("attacks on the desktop are not available yet (desktop tasks are user-sourced)")
+        self.setup({"kind": "attack", "attack": attack})
+        return {"ok": True}
 
     # --- acting and observing -------------------------------------------------------------------
     def _grab(self) -> bytes:
@@ -275,6 +284,8 @@ class DesktopApp:
         self.steps += 1
         error = perform_all(self.xin, actions, time.sleep)
         self.settle()
+        if self.attacks.trigger():
+            self.settle()
         return {"error": error, "step": self.steps}
 
     def observe(self, a11y: bool = True, stable: bool = False) -> tuple[dict[str, Any], bytes]:
@@ -295,11 +306,15 @@ class DesktopApp:
         return meta, rgb
 
     def state(self) -> dict[str, Any]:
+        for p in self.procs.values():   # reap what the agent killed: no zombies in the process list
+            p.poll()
         st = desktop_state.collect(HOME, self.watch, self.wm, self.history_mark)
         st["steps"] = self.steps
+        st["attacks"] = self.attacks.state()
         return st
 
     def stop(self) -> None:
+        self.attacks.stop()
         for p in self.procs.values():
             if p.poll() is None:
                 p.kill()
