@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -143,9 +144,21 @@ class DesktopAttacks:
             raise RuntimeError(f"attack {entry['spec']['id']!r}: its window did not appear within 20 s "
                                f"(see /tmp/desktop-logs/attack-{entry['spec']['id']}.log in the box)")
         win = self.app.wm.wait_for(lambda w: w["pid"] == proc.pid, 3.0)
-        if win is not None and not win["active"]:   # pop-ups take the focus, as they do
-            self.app.wm.activate(win["id"])
-            self.app.wm.wait_for(lambda w: w["id"] == win["id"] and w["active"], 2.0)
+        if win is not None:
+            self._take_focus(win["id"])
+
+    def _take_focus(self, wid: int) -> None:
+        """Pop-ups take the focus, as they do; an app busy with the last keys (LibreOffice runs
+        them late) may take it back at once, so hold it until it stays for a moment."""
+        steady, end = 0, time.monotonic() + 3.0
+        while steady < 4 and time.monotonic() < end:
+            active = self.app.wm.active()
+            if active is None or active["id"] != wid:
+                steady = 0
+                self.app.wm.activate(wid)
+            else:
+                steady += 1
+            time.sleep(0.08)
 
     def _read(self, entry: dict[str, Any], proc: subprocess.Popen) -> None:
         last = None
