@@ -146,6 +146,7 @@ class DesktopAttacks:
         win = self.app.wm.wait_for(lambda w: w["pid"] == proc.pid, 3.0)
         if win is not None:
             self._take_focus(win["id"])
+            self._wait_accessible(f'"{spec["button"]}"')
 
     def _take_focus(self, wid: int) -> None:
         """Pop-ups take the focus, as they do; an app busy with the last keys (LibreOffice runs
@@ -159,6 +160,18 @@ class DesktopAttacks:
             else:
                 steady += 1
             time.sleep(0.08)
+
+    def _wait_accessible(self, name: str, timeout: float = 4.0) -> None:
+        """AT-SPI learns of a new window a moment after the X server: the first observation
+        should list the pop-up's controls, as it lists any settled window's."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                if any(name in line for line in self.app.a11y.lines(self.app.wm.windows())):
+                    return
+            except Exception:
+                return
+            time.sleep(0.1)
 
     def _read(self, entry: dict[str, Any], proc: subprocess.Popen) -> None:
         last = None
