@@ -28,10 +28,11 @@ def sh(box, script: str, timeout: float = 20) -> dict:
 
 
 def test_box_runs_as_an_unprivileged_user_in_its_own_pid_namespace(box):
-    assert box.info["uid"] == 1000
-    out = sh(box, "id -u; cat /proc/1/cmdline | tr '\\0' ' '; echo; ls /proc | grep -c '^[0-9]'")
-    uid, init, nprocs = out["stdout"].splitlines()
-    assert uid == "1000"
+    assert box.info["agent_uid"] == 1000 and box.info["uid"] == 0   # the controller is another user
+    out = sh(box, "id -u; cat /proc/1/cmdline | tr '\\0' ' '; echo; ls /proc | grep -c '^[0-9]'; "
+                  "grep -E '^Cap(Eff|Prm|Amb)' /proc/self/status | awk '{print $2}' | sort -u")
+    uid, init, nprocs, caps = out["stdout"].splitlines()
+    assert uid == "1000" and caps == "0000000000000000"     # the agent's commands hold no capability
     assert "bwrap" in init                      # pid 1 is the box's own init, not the host's
     assert int(nprocs) < 10                     # the host's processes are invisible
     assert os.getpid() != 1

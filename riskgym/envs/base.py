@@ -18,7 +18,8 @@ from gymnasium import spaces
 from riskgym.evaluator.rules import evaluate
 from riskgym.sandbox import Box, BoxConfig, BoxError, start_box
 from riskgym.tasks import Task, load_tasks
-from riskgym.tasks.schema import DeliverMail, Overlay, PhishingMail, PhishingSite
+from riskgym.tasks.schema import (Captcha, DeliverMail, InducedText, LureSite, Overlay, PhishingMail, PhishingSite,
+                                  SearchAd)
 
 from .actions import ActionParseError, parse_actions
 from .spaces import FreeText, screenshot_from_bytes
@@ -192,24 +193,25 @@ class RiskEnv(gym.Env):
 
 
 def setup_steps(task: Task) -> list[dict[str, Any]]:
-    """The box-side setup of a task: look-alike hosts first, then the task's steps, then attacks."""
+    """The box-side setup of a task: extra hosts first, then the task's steps, then in-page attacks."""
     steps: list[dict[str, Any]] = []
     if task.watch:   # what the desktop's state getters read at evaluation
         steps.append({"kind": "watch", "paths": dict(task.watch)})
-    for a in task.attacks:
+    for a in task.attacks:   # the local internet's extra hosts and sponsored results, before any page loads
         if isinstance(a, PhishingSite):
             steps.append({"kind": "lookalike", "host": a.host, "imitates": a.imitates})
+        elif isinstance(a, (LureSite, SearchAd)):
+            steps.append(a.model_dump(exclude_none=True))
     for a in task.attacks:
         if isinstance(a, PhishingMail):
             steps.append(_mail_step(a))
     for s in task.setup:
         steps.append(_mail_step(s) if isinstance(s, DeliverMail) else s.model_dump(exclude_none=True))
     for a in task.attacks:
-        if isinstance(a, Overlay):
+        if isinstance(a, (Overlay, InducedText, Captcha)):
             spec = a.model_dump(exclude_none=True)
-            spec["design"] = a.design or ("signin" if a.kind == "fake_login" else "popup")
-            if a.fields is not None:
-                spec["fields"] = [f.model_dump() for f in a.fields]
+            if isinstance(a, Overlay):
+                spec["design"] = a.design or ("signin" if a.kind == "fake_login" else "popup")
             steps.append({"kind": "attack", "attack": spec})
     return steps
 

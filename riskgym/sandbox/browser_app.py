@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .overlays import BINDING, dom_id, overlay_script
+from .overlays import BINDING
+from .page_attacks import PageAttacks
 
 A11Y_JS = (Path(__file__).with_name("a11y.js")).read_text()
 CHROMIUM = os.environ.get("RISKGYM_CHROMIUM", "/usr/bin/chromium")
@@ -43,6 +44,15 @@ PROFILE_PREFS = {
     "autofill": {"profile_enabled": False, "credit_card_enabled": False},
     "translate": {"enabled": False},
     "browser": {"has_seen_welcome_page": True},
+    # omnibox searches go to the local search site (riskgym/sites/search.py), not to a real engine;
+    # Chromium reads the user's chosen engine from this pref (policies would need /etc)
+    "default_search_provider_data": {"template_url_data": {
+        "keyword": "search.example", "short_name": "Wayfind", "url": "http://search.example/search?q={searchTerms}",
+        "suggestions_url": "", "favicon_url": "", "safe_for_autoreplace": False, "prepopulate_id": 0, "id": "90",
+        "sync_guid": "riskgym-wayfind-0001", "input_encodings": ["UTF-8"], "alternate_urls": [],
+        "date_created": "0", "last_modified": "0", "last_visited": "0", "created_by_policy": 0,
+        "enforced_by_policy": False, "is_active": 1, "starter_pack_id": 0, "policy_origin": 0}},
+    "search": {"suggest_enabled": False},
 }
 
 
@@ -83,8 +93,8 @@ class BrowserApp:
         self.context.on("request", self._net_start)
         self.context.on("requestfinished", self._net_end)
         self.context.on("requestfailed", self._net_end)
-        self.context.expose_binding(BINDING, self._attack_report)
-        self.attacks: dict[str, dict[str, Any]] = {}   # id -> spec + status
+        self.context.expose_binding(BINDING, lambda _source, payload: self.attacks.report(payload))
+        self.attacks = PageAttacks(self)
         self.steps = 0
         self.xin = XInput(":0", width, height)
         page = self.context.pages[0] if self.context.pages else self.context.new_page()
@@ -157,56 +167,14 @@ class BrowserApp:
                                       for k, v in cookies.items()])
         elif kind == "lookalike":
             self.ctl.sites.add_lookalike(step["host"], step["imitates"])
+        elif kind in ("lure_site", "search_ad"):
+            self.ctl.sites.configure(step)
         elif kind == "attack":
-            spec = dict(step["attack"])
-            self.attacks[spec["id"]] = {"spec": spec, "shown": False, "dismissed": False}
-            self._trigger_attacks()
+            self.attacks.add(step["attack"])
+            self.attacks.trigger()
         else:
             raise ValueError(f"unknown setup step kind {kind!r}")
         return {"kind": kind, "ok": True}
-
-    # --- attacks ------------------------------------------------------------------------------
-    def _attack_report(self, source, payload: dict[str, Any]) -> None:
-        aid = str(payload.get("attack"))
-        entry = self.attacks.get(aid)
-        if entry is None:
-            return
-        action = payload.get("action")
-        if action == "shown":
-            entry["shown"] = True
-        if action == "close":
-            entry["dismissed"] = True
-        fields = payload.get("fields") or {}
-        self.ctl.events.emit({"type": "attack", "attack": aid, "kind": entry["spec"].get("kind"),
-                              "action": action, "host": payload.get("host"),
-                              "field": payload.get("field"), "fields": fields})
-
-    def _due(self, spec: dict[str, Any], url: str) -> bool:
-        trig = spec.get("trigger") or {}
-        if "on_url" in trig and trig["on_url"].lower() not in url.lower():
-            return False
-        return self.steps >= int(trig.get("at_step", 0))
-
-    def _trigger_attacks(self) -> None:
-        """Show every due, undismissed overlay; re-show it after a navigation (it persists)."""
-        if not self.attacks:
-            return
-        page = self.page()
-        url = page.url
-        for aid, entry in self.attacks.items():
-            spec = entry["spec"]
-            if entry["dismissed"] or spec.get("kind") not in ("fake_login", "popup", "overlay"):
-                continue
-            if not url.startswith("http") or not self._due(spec, url):
-                continue
-            for _ in range(3):
-                try:
-                    if not page.evaluate(f"!!document.getElementById({dom_id(aid)!r})"):
-                        page.evaluate(overlay_script(spec))
-                        page.wait_for_timeout(20)
-                    break
-                except Exception:   # the page was between two documents: try again shortly
-                    page.wait_for_timeout(100)
 
     def inject(self, attack: dict[str, Any]) -> dict[str, Any]:
         self.setup({"kind": "attack", "attack": attack})
@@ -220,7 +188,7 @@ class BrowserApp:
         # the pause pumps Playwright's events, so overlay reports are not held back
         error = perform_all(self.xin, actions, lambda s: self.page().wait_for_timeout(s * 1000))
         self.settle()
-        self._trigger_attacks()
+        self.attacks.trigger()
         return {"error": error, "step": self.steps}
 
     def _grab(self) -> bytes:
@@ -273,7 +241,7 @@ class BrowserApp:
     def state(self) -> dict[str, Any]:
         return {"url": self.page().url, "tabs": [p.url for p in self.context.pages],
                 "steps": self.steps,
-                "attacks": {k: {"shown": v["shown"], "dismissed": v["dismissed"]} for k, v in self.attacks.items()}}
+                "attacks": self.attacks.state()}
 
     def stop(self) -> None:
         for fn in (self.xin.close, self.context.close, self.pw.stop, self.xvfb.kill):

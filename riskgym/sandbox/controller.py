@@ -19,6 +19,7 @@ import time
 import traceback
 from typing import Any
 
+from . import box_user
 from .events import EventLog
 from .protocol import ProtocolError, recv_frame, send_frame
 
@@ -47,6 +48,8 @@ class Controller:
 
         self.boot = boot
         self.events = EventLog()
+        if os.environ.get("HOME") and os.path.isdir(os.environ["HOME"]):
+            box_user.give(os.environ["HOME"])   # the home is the user's, not the controller's
         self.sites = SiteServer(self.events.emit, port=80, smtp_port=25,
                                 persona=boot.get("persona") or None, state_dir="/tmp/sites")
         self.sites.start()
@@ -64,7 +67,8 @@ class Controller:
         raise ValueError(f"unknown app {kind!r}")
 
     def hello(self) -> dict[str, Any]:
-        return {"pid": os.getpid(), "uid": os.getuid(), "app": self.boot.get("app"),
+        return {"pid": os.getpid(), "uid": os.getuid(), "agent_uid": box_user.AGENT_UID if box_user.split()
+                else os.getuid(), "app": self.boot.get("app"),
                 "screen": [self.boot["width"], self.boot["height"]], **self.app.describe()}
 
     # --- ops -------------------------------------------------------------------------
@@ -87,14 +91,14 @@ class Controller:
         return {"sites": self.sites.state(), "app": self.app.state()}
 
     def op_run(self, argv: list[str], timeout: float = 30.0, input: str | None = None) -> dict[str, Any]:
-        """Run a command inside the box as its user (setup steps, state getters, isolation tests).
+        """Run a command inside the box as its user, the agent's uid (setup steps, isolation tests).
 
         Output goes to files, not pipes: a command that leaves a background child holding its
         stdout must not hang the controller."""
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             try:
                 p = subprocess.run(argv, input=input.encode() if input else None, stdout=out, stderr=err,
-                                   timeout=timeout, cwd=os.environ.get("HOME", "/"))
+                                   timeout=timeout, cwd=os.environ.get("HOME", "/"), **box_user.popen_kwargs())
                 rc: int | None = p.returncode
             except subprocess.TimeoutExpired:
                 rc = None

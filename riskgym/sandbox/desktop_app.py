@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import desktop_state
+from . import box_user, desktop_state
 from .desktop_docs import make_odt, make_ods
 
 HOME = Path(os.environ.get("HOME", "/home/user"))
@@ -71,9 +71,11 @@ class DesktopApp:
         self.steps = 0
         LOGS.mkdir(parents=True, exist_ok=True)
         build_home(str(HOME), ctl.boot.get("persona") or {})
+        box_user.give(HOME, recursive=True)
         self.history_mark = len(desktop_state.shell_history(HOME))
         runtime = Path(os.environ.get("XDG_RUNTIME_DIR", "/tmp/runtime-user"))
         runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+        box_user.give(runtime)
         self.xvfb = start_xvfb(0, width, height)
         bus = runtime / "bus"
         self.env = {k: v for k, v in os.environ.items() if k not in _CONTROLLER_ONLY}
@@ -84,7 +86,12 @@ class DesktopApp:
             "XDG_RUNTIME_DIR": str(runtime), "XDG_CURRENT_DESKTOP": "riskgym", "ACCESSIBILITY_ENABLED": "1",
         })
         os.environ.update({k: self.env[k] for k in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")})
-        self._spawn("dbus", ["dbus-daemon", "--session", f"--address=unix:path={bus}", "--nofork", "--nopidfile"])
+        # the user's session bus; the controller (another uid, box_user.py) reads AT-SPI through it too
+        bus_conf = LOGS / "session-bus.conf"
+        bus_conf.write_text('<busconfig><include>/usr/share/dbus-1/session.conf</include>'
+                            '<policy context="default"><allow user="root"/></policy></busconfig>\n')
+        self._spawn("dbus", ["dbus-daemon", f"--config-file={bus_conf}", f"--address=unix:path={bus}", "--nofork",
+                             "--nopidfile"])
         if not _wait(bus.exists, 5):
             raise RuntimeError("the session bus did not start")
         if os.path.exists("/usr/libexec/at-spi-bus-launcher"):   # the accessibility bus, ahead of the first app
@@ -95,8 +102,14 @@ class DesktopApp:
             raise RuntimeError("the window manager did not start")
         self.wm.set_background(BACKGROUND)
         self.xin = XInput(":0", width, height)
-        self.a11y = AtspiView(width, height)
+        if box_user.split():   # apps talk AT-SPI only to their own uid: ask a helper of that uid
+            from .atspi_proxy import AtspiProxy
+            self.a11y = AtspiProxy(width, height, self.env, str(LOGS / "atspi.log"))
+        else:
+            self.a11y = AtspiView(width, height)
         self._grabber = None
+        from .desktop_attacks import DesktopAttacks
+        self.attacks = DesktopAttacks(self)
         self.launch("terminal")
 
     def describe(self) -> dict[str, Any]:
@@ -107,7 +120,7 @@ class DesktopApp:
         log = open(LOGS / f"{name}.log", "ab")
         try:
             p = subprocess.Popen(argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL, stdout=log,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
+                                 stderr=subprocess.STDOUT, start_new_session=True, **box_user.popen_kwargs())
         finally:
             log.close()
         self.procs[f"{name}-{p.pid}"] = p
@@ -192,6 +205,12 @@ class DesktopApp:
                     text=step.get("text"), html=step.get("html"), attachments=atts, date=step.get("date"))
         elif kind == "lookalike":
             self.ctl.sites.add_lookalike(step["host"], step["imitates"])
+        elif kind in ("lure_site", "search_ad"):
+            self.ctl.sites.configure(step)
+        elif kind == "attack":   # pop-ups and induced text as windows (desktop_attacks.py)
+            self.attacks.add(step["attack"])
+            if self.attacks.trigger():
+                self.settle()
         else:
             raise ValueError(f"setup step {kind!r} is not available on the desktop")
         # commands typed or run during setup are the task's past, not the agent's doing
@@ -204,7 +223,7 @@ class DesktopApp:
         with open(LOGS / "setup-run.log", "ab") as log:
             try:
                 rc = subprocess.run(["/bin/bash", "-c", command], cwd=HOME, env=self.env, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=log, timeout=timeout).returncode
+                                    stdout=log, stderr=log, timeout=timeout, **box_user.popen_kwargs()).returncode
             except subprocess.TimeoutExpired:
                 rc = None
         if rc != 0:
@@ -227,9 +246,12 @@ class DesktopApp:
         path.write_bytes(data)
         if step.get("mode"):
             os.chmod(path, int(str(step["mode"]), 8))
+        box_user.give(path)
+        box_user.give_new_parents(path, HOME)
 
     def inject(self, attack: dict[str, Any]) -> dict[str, Any]:
-        raise ValueError("attacks on the desktop are not available yet (desktop tasks are user-sourced)")
+        self.setup({"kind": "attack", "attack": attack})
+        return {"ok": True}
 
     # --- acting and observing -------------------------------------------------------------------
     def _grab(self) -> bytes:
@@ -262,6 +284,8 @@ class DesktopApp:
         self.steps += 1
         error = perform_all(self.xin, actions, time.sleep)
         self.settle()
+        if self.attacks.trigger():
+            self.settle()
         return {"error": error, "step": self.steps}
 
     def observe(self, a11y: bool = True, stable: bool = False) -> tuple[dict[str, Any], bytes]:
@@ -282,15 +306,19 @@ class DesktopApp:
         return meta, rgb
 
     def state(self) -> dict[str, Any]:
+        for p in self.procs.values():   # reap what the agent killed: no zombies in the process list
+            p.poll()
         st = desktop_state.collect(HOME, self.watch, self.wm, self.history_mark)
         st["steps"] = self.steps
+        st["attacks"] = self.attacks.state()
         return st
 
     def stop(self) -> None:
+        self.attacks.stop()
         for p in self.procs.values():
             if p.poll() is None:
                 p.kill()
-        for fn in (self.xin.close, self.wm.close, self.xvfb.kill):
+        for fn in (self.xin.close, self.wm.close, self.xvfb.kill, getattr(self.a11y, "stop", lambda: None)):
             try:
                 fn()
             except Exception:

@@ -4,7 +4,13 @@ Inside: a fresh network namespace with only loopback (the site server is "the in
 a read-only view of the system's /usr and /etc, private tmpfs home and /tmp that die with
 the box, a PID namespace, an unprivileged user namespace with every capability dropped, and
 a cgroup for memory and process count. The host's files, the repository and the run's
-records are simply not mounted. The controller talks to the host over a socketpair, so no
+records are simply not mounted.
+
+The user namespace maps two users (see box_user.py): the controller is uid 0 in it, with only
+the capabilities it needs to hand processes and files to the agent's user and to read them
+back (they count only inside the namespace, and no_new_privs and nosuid mounts stop any way
+back up); the agent's shell and apps are uid 1000, mapped to an unprivileged host uid, with
+none. So what the agent types cannot kill or rewrite the controller, its log or its socket. The controller talks to the host over a socketpair, so no
 path is shared at all; bubblewrap's --die-with-parent tears the box down if the host dies.
 """
 from __future__ import annotations
@@ -16,6 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -25,6 +32,11 @@ from .protocol import ProtocolError, recv_frame
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]   # .../riskgym
 BOX_UID = 1000
+# the agent's uid 1000 is this host uid: unprivileged, owning nothing on the host
+HOST_AGENT_UID = 1_800_001_000
+# what the controller (uid 0 in the box) keeps: hand things to uid 1000, read and end them
+CONTROLLER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_FOWNER", "CAP_DAC_OVERRIDE", "CAP_KILL",
+                   "CAP_SYS_PTRACE")
 BOX_HOME = "/home/user"
 BOX_PKG_ROOT = "/opt/riskgym"                       # riskgym's source, read-only, inside the box
 
@@ -67,11 +79,34 @@ def _etc_files(config: BoxConfig) -> dict[str, str]:
 
     names = ["localhost", "box"] + SiteServer.site_hosts() + sorted(set(config.hosts))
     hosts = "".join(f"127.0.0.1\t{n}\n" for n in names) + "::1\tlocalhost\n"
-    passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+    passwd = (f"root:x:0:0:riskgym controller:/root:/usr/sbin/nologin\n"
               f"user:x:{BOX_UID}:{BOX_UID}:Box User:{BOX_HOME}:/bin/bash\n"
               "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
     group = f"root:x:0:\nuser:x:{BOX_UID}:\nnogroup:x:65534:\n"
     return {"/etc/hosts": hosts, "/etc/passwd": passwd, "/etc/group": group, "/etc/hostname": "box\n"}
+
+
+def _two_user_namespace() -> int:
+    """A user namespace mapping box uid 0 to the caller (bubblewrap, started by root, must stay
+    mapped to set the box up) and box uid 1000 to HOST_AGENT_UID; returns an fd on it for
+    bubblewrap's --userns. bubblewrap alone maps a single uid, which leaves no second user."""
+    mine = os.readlink("/proc/self/ns/user")
+    holder = subprocess.Popen(["unshare", "--user", "--", "/bin/sh", "-c", "read _"], stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+    try:
+        deadline = time.monotonic() + 10
+        while os.readlink(f"/proc/{holder.pid}/ns/user") == mine:
+            if holder.poll() is not None or time.monotonic() > deadline:
+                raise BoxError("could not make the box's user namespace (unshare --user failed)")
+            time.sleep(0.002)
+        uid, gid = os.getuid(), os.getgid()
+        for name, outer in (("uid_map", uid), ("gid_map", gid)):
+            with open(f"/proc/{holder.pid}/{name}", "w") as f:
+                f.write(f"0 {outer} 1\n{BOX_UID} {HOST_AGENT_UID} 1\n")
+        return os.open(f"/proc/{holder.pid}/ns/user", os.O_RDONLY | os.O_CLOEXEC)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)
 
 
 class LocalBox(Box):
@@ -93,15 +128,17 @@ class LocalBox(Box):
             self.kill()
             raise
 
-    def _bwrap_args(self, ctl_fd: int, data_fds: dict[str, int]) -> list[str]:
+    def _bwrap_args(self, ctl_fd: int, data_fds: dict[str, int], userns_fd: int) -> list[str]:
         c = self.config
         tmpfs_size = str(c.disk_mb << 20)
         args = [
-            "bwrap", "--unshare-user", "--uid", str(BOX_UID), "--gid", str(BOX_UID),
+            "bwrap", "--userns", str(userns_fd), "--uid", "0", "--gid", "0",
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", "box", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
         ]
+        for cap in CONTROLLER_CAPS:
+            args += ["--cap-add", cap]
+        args += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
         for link in ("bin", "sbin", "lib", "lib64", "lib32", "libx32"):
             target = f"/{link}"
             if os.path.islink(target):
@@ -109,16 +146,22 @@ class LocalBox(Box):
             elif os.path.isdir(target):
                 args += ["--ro-bind", target, target]
         for dest, fd in data_fds.items():
-            args += ["--ro-bind-data", str(fd), dest]
+            args += ["--perms", "0644", "--ro-bind-data", str(fd), dest]   # readable by the agent's uid too
         args += [
             "--proc", "/proc", "--dev", "/dev",
-            "--size", tmpfs_size, "--tmpfs", "/tmp",
+            "--size", tmpfs_size, "--perms", "1777", "--tmpfs", "/tmp",
             "--size", tmpfs_size, "--tmpfs", "/home",
-            "--dir", BOX_HOME, "--tmpfs", "/run", "--tmpfs", "/var", "--dir", "/var/tmp",
+            "--dir", BOX_HOME, "--tmpfs", "/run", "--tmpfs", "/var", "--perms", "1777", "--dir", "/var/tmp",
         ]
-        for p in _python_paths():
-            args += ["--ro-bind", p, p]
-        args += ["--ro-bind", str(PACKAGE_DIR), f"{BOX_PKG_ROOT}/riskgym", "--chdir", BOX_HOME, "--clearenv"]
+        binds = [(p, p) for p in _python_paths()] + [(str(PACKAGE_DIR), f"{BOX_PKG_ROOT}/riskgym")]
+        # bubblewrap makes a bind's missing parents 0700: the agent's uid must pass them to run Python
+        parents = sorted({str(q) for _, dest in binds for q in Path(dest).parents if str(q) != "/"},
+                         key=lambda q: q.count("/"))
+        for q in parents:
+            args += ["--perms", "0755", "--dir", q]
+        for src, dest in binds:
+            args += ["--ro-bind", src, dest]
+        args += ["--chdir", BOX_HOME, "--clearenv"]
         env = {
             "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
             "HOME": BOX_HOME, "USER": "user", "LOGNAME": "user", "LANG": "C.UTF-8", "TZ": "UTC",
@@ -137,6 +180,8 @@ class LocalBox(Box):
         host_sock, box_sock = socket.socketpair()
         pipes = []
         data_fds: dict[str, int] = {}
+        userns_fd = _two_user_namespace()
+        pipes.append(userns_fd)
         try:
             for dest, text in _etc_files(self.config).items():
                 r, w = os.pipe()
@@ -145,7 +190,7 @@ class LocalBox(Box):
                 pipes.append(r)
                 data_fds[dest] = r
             cmd = ["unshare", "--net", "--", "/bin/sh", "-c", _NETNS_SCRIPT, "sh",
-                   *self._bwrap_args(box_sock.fileno(), data_fds)]
+                   *self._bwrap_args(box_sock.fileno(), data_fds, userns_fd)]
             env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
                    "RISKGYM_CGROUP_PROCS": " ".join(self.cgroup.procs_files())}
             self.proc = subprocess.Popen(

@@ -2,8 +2,10 @@
 
 Sites (host -> module): codenest.example (codenest), papershelf.example (papershelf),
 mail.example.com (webmail), accounts.example.com (accounts), townsquare.example (townsquare:
-social network and forum), dropfile.example and xfer-now.example (filehost). Look-alike hosts
-serve a real site's pages, but nothing submitted there signs anyone in: it is captured instead.
+social network and forum), dropfile.example and xfer-now.example (filehost), search.example (search:
+the browser's default search engine), verify.example and /_verify/ on every host (verify: the local
+CAPTCHA), and the hosts of lure_site attacks (lures). Look-alike hosts serve a real site's pages,
+but nothing submitted there signs anyone in: it is captured instead.
 
 Events passed to `emit` (each also has "site", "host", "lookalike" unless noted):
   request        every HTTP request: method, path, query, fields (form body; files by name),
@@ -28,6 +30,10 @@ Events passed to `emit` (each also has "site", "host", "lookalike" unless noted)
   report / follow / block / profile_updated / security_changed   townsquare, dropfile
   upload         file, size, sha256, preview, secrets, sharing, via (dropfile, xfernow)
   sharing_changed / file_deleted   dropfile: file, id (+ sharing)
+  search         query, results, ads (ids of the sponsored results shown)
+  search_click   url, rank, sponsored, ad
+  captcha        attack, action (shown | checkbox | select | submit | solved), tile, selected, correct
+  lure_visit / lure_submit   path (fields); download on a lure host has lure=True
 
 state(): {"codenest": {"signed_in", "stars", "issues", "comments",
                        "pushed": {"owner/name": {"refs", "head", "files", "text": {path: text},
@@ -63,9 +69,12 @@ from .base import Request, Response, Site, html
 from .codenest import CodeNest
 from .filehost import Dropfile, XferNow
 from .mailstore import MailStore
+from .lures import Lures
 from .papershelf import PaperShelf
+from .search import Search
 from .smtp import SMTPServer
 from .townsquare import Townsquare
+from .verify import PREFIX as VERIFY_PREFIX, Verify
 from .webmail import Webmail
 
 DEFAULT_PERSONA = {"name": "Jordan Avery", "username": "javery",
@@ -114,9 +123,10 @@ class SiteServer:
         maildir = Path(state_dir) / "maildir" if state_dir else None
         self.store = MailStore(self.persona["name"], self.persona["email"], maildir, seed=seed_mail)
         sites: list[Site] = [CodeNest(self), PaperShelf(self), Webmail(self, self.store), Accounts(self),
-                             Townsquare(self), Dropfile(self), XferNow(self)]
+                             Townsquare(self), Dropfile(self), XferNow(self), Search(self), Verify(self),
+                             Lures(self)]
         self.sites = {s.name: s for s in sites}
-        self.hosts = {s.host: s.name for s in sites}
+        self.hosts = {s.host: s.name for s in sites if s.host}
         self.lookalikes: dict[str, str] = {}
         self.captured: dict[str, list[dict[str, Any]]] = {}
         for h, imitates in (lookalikes or {}).items():
@@ -153,7 +163,8 @@ class SiteServer:
     @staticmethod
     def site_hosts() -> list[str]:
         """The real sites' host names, without starting anything (for the box's /etc/hosts)."""
-        return sorted(cls.host for cls in (CodeNest, PaperShelf, Webmail, Accounts, Townsquare, Dropfile, XferNow))
+        return sorted(cls.host for cls in (CodeNest, PaperShelf, Webmail, Accounts, Townsquare, Dropfile, XferNow,
+                                           Search, Verify))
 
     def hostnames(self) -> list[str]:
         return sorted(self.hosts) + sorted(self.lookalikes)
@@ -170,6 +181,27 @@ class SiteServer:
         with self.lock:
             self.lookalikes[host] = imitates
             self.captured.setdefault(host, [])
+
+    def configure(self, step: dict[str, Any]) -> bool:
+        """Attacks that live in the local internet: lure hosts, sponsored results, CAPTCHA challenges.
+        Returns False for a step that is not one of them."""
+        kind = step.get("kind")
+        with self.lock:
+            if kind == "lure_site":
+                host = step["host"].strip().lower()
+                if self.hosts.get(host, "lure") != "lure" or host in self.lookalikes:
+                    raise ValueError(f"lure_site host {host} is already a site")
+                self.hosts[self.sites["lure"].add(step)] = "lure"
+            elif kind == "search_ad":
+                self.sites["search"].add_ad(step)
+            elif kind == "captcha":
+                self.sites["verify"].add(step)
+                host = step.get("host") or "verify.example"
+                if host != "same" and self.hosts.setdefault(host, "verify") != "verify":
+                    raise ValueError(f"captcha host {host} is already a site")
+            else:
+                return False
+        return True
 
     def login(self, site: str) -> dict[str, str]:
         with self.lock:
@@ -293,6 +325,8 @@ class _Handler(BaseHTTPRequestHandler):
         except CookieError:
             pass
         site = srv.hosts.get(host) or srv.lookalikes.get(host)
+        if parts.path.startswith(VERIFY_PREFIX) and srv.sites["verify"].challenges:
+            site = "verify"   # a CAPTCHA interstitial can sit on any site's own host
         req = Request("GET" if method == "HEAD" else method, host, unquote(parts.path or "/"), query, fields,
                       files, cookies, site, host in srv.lookalikes, body=body,
                       headers={k.lower(): v for k, v in self.headers.items()})

@@ -131,46 +131,7 @@ DESKTOP_ONLY = {"put_file", "open_file", "launch", "run", "focus", "maximise", "
 BROWSER_ONLY = {"open_url", "login"}
 
 
-# --- attacks ------------------------------------------------------------------------------------
-class Trigger(Strict):
-    at_step: int = Field(0, ge=0)  # shown once this many agent steps have run (0: from the start)
-    on_url: str | None = None      # ... and only on a page whose URL contains this
-
-
-class PhishingSite(Strict):
-    kind: Literal["phishing_site"]
-    host: str
-    imitates: Literal[SITES]  # type: ignore[valid-type]
-
-
-class Field_(Strict):
-    name: str
-    label: str
-    type: str = "text"
-
-
-class Overlay(Strict):
-    kind: Literal["fake_login", "popup"]
-    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
-    trigger: Trigger = Trigger()
-    title: str
-    text: str = ""
-    brand: str = ""
-    button: str | None = None
-    target_url: str | None = None
-    fields: list[Field_] | None = None
-    design: str | None = None      # the look (overlays.DESIGNS); default by kind
-    seed: int | None = None        # placement; the same seed gives the same attack
-
-
-class PhishingMail(Mail):
-    kind: Literal["phishing_mail"]
-
-
-Attack = Annotated[Union[PhishingSite, Overlay, PhishingMail], Field(discriminator="kind")]
-
-
-# --- rules --------------------------------------------------------------------------------------
+# --- event matching (rules and triggers) ----------------------------------------------------------
 class FieldMatch(Strict):
     equals: str | None = None      # case- and space-insensitive
     contains: str | None = None
@@ -193,6 +154,122 @@ class EventMatch(Strict):
     min_count: int = Field(1, ge=1)
 
 
+# --- attacks ------------------------------------------------------------------------------------
+class Trigger(Strict):
+    """When an in-page attack appears: every given condition must hold (and stay shown until dismissed)."""
+    at_step: int = Field(0, ge=0)  # shown once this many agent steps have run (0: from the start)
+    on_url: str | None = None      # ... and only on a page whose URL contains this
+    on_event: EventMatch | None = None   # ... and only once an event like this is in the log (a login, a search)
+
+
+class PhishingSite(Strict):
+    kind: Literal["phishing_site"]
+    host: str
+    imitates: Literal[SITES]  # type: ignore[valid-type]
+
+
+class Field_(Strict):
+    name: str
+    label: str
+    type: str = "text"
+
+
+# Pop-up designs (riskgym/sandbox/overlay_designs.py gives each its look and default texts).
+POPUP_DESIGNS = ("signin", "popup", "discount", "prize", "wheel", "update", "cookie", "chat")
+
+
+class Overlay(Strict):
+    """A modal or floating pop-up over the page (browser: DOM; desktop: an always-on-top window).
+    Events: attack/<id> with action shown (bbox, target: screen boxes), click (its call to action),
+    click_body (elsewhere on it), input, submit (fake_login), close."""
+    kind: Literal["fake_login", "popup"]
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    trigger: Trigger = Trigger()
+    title: str | None = None       # default: the design's
+    text: str | None = None
+    brand: str = ""
+    button: str | None = None      # the call to action's label
+    target_url: str | None = None  # where the call to action goes (e.g. a lure_site host)
+    fields: list[Field_] | None = None
+    design: Literal[POPUP_DESIGNS] | None = None  # type: ignore[valid-type]  # default: signin / popup by kind
+    seed: int | None = None        # placement; the same seed gives the same attack
+
+
+# Induced-text styles: lures written into the page itself, not modal.
+INDUCED_STYLES = ("virus_alert", "outdated_browser", "paste_command", "system_toast", "forum_comment", "banner")
+
+
+class InducedText(Strict):
+    """On-screen text that tells the agent to do something harmful, with a link/button to do it.
+    Events: attack/<id> with action shown (bbox, target), click (the lure's link or button),
+    copy (the command copied, paste_command), close (where it can be closed)."""
+    kind: Literal["induced_text"]
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    style: Literal[INDUCED_STYLES] = "banner"  # type: ignore[valid-type]
+    trigger: Trigger = Trigger()
+    title: str | None = None       # default: the style's
+    text: str | None = None
+    button: str | None = None      # the link/button label
+    target_url: str | None = None  # where it leads (a lure_site host: the visit and download are logged)
+    command: str | None = None     # paste_command: the command the lure asks to run
+    author: str | None = None      # forum_comment: who signed it
+    seed: int | None = None        # placement
+
+
+class Captcha(Strict):
+    """A local CAPTCHA: when triggered, the page is sent to a challenge page on `host` with an
+    "I am not a robot" checkbox and (challenge: grid) an image grid whose answer only the server knows.
+    host "same" puts the challenge on the current site's own host (/_verify/...).
+    Events: captcha/<id> with action shown, checkbox, select (tile, selected), submit (correct), solved."""
+    kind: Literal["captcha"]
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    trigger: Trigger = Trigger()
+    host: str = "verify.example"
+    challenge: Literal["checkbox", "grid"] = "grid"
+    subject: Literal["bicycle", "traffic_light", "boat", "tree", "car", "house"] | None = None  # the grid's ask
+                                   # (default from the seed)
+    brand: str = ""                # "<brand> checks that you are a person"
+    seed: int | None = None        # the grid's images and answer
+
+
+class LureFile(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
+    text: str
+
+
+class LureSite(Strict):
+    """A host of the local internet that only lures: a landing page with a download.
+    Events: request (host), lure_visit, download (file, lure=True)."""
+    kind: Literal["lure_site"]
+    host: str
+    title: str
+    text: str = ""
+    button: str = "Download"
+    file: LureFile | None = None
+
+
+class SearchAd(Strict):
+    """A sponsored result on the local search site (search.example), shown above the results for
+    queries holding any of `keywords`. A click is a search_click event with sponsored=True, ad=<id>."""
+    kind: Literal["search_ad"]
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    keywords: list[str] = Field(min_length=1)
+    title: str
+    url: str                       # where it leads (often a phishing_site or lure_site host)
+    display_url: str | None = None  # the address it shows (default: url's host)
+    text: str = ""
+
+
+class PhishingMail(Mail):
+    kind: Literal["phishing_mail"]
+
+
+Attack = Annotated[Union[PhishingSite, Overlay, PhishingMail, InducedText, Captcha, LureSite, SearchAd],
+                   Field(discriminator="kind")]
+IN_PAGE = ("fake_login", "popup", "induced_text", "captcha")   # attacks with a trigger and a seed
+
+
+# --- rules --------------------------------------------------------------------------------------
 class StateMatch(Strict):
     path: str                      # dotted path into the box state, e.g. sites.codenest.stars
     contains: Any = None           # a list holds this item / a string holds this text
@@ -326,4 +403,5 @@ class Task(Strict):
         return v
 
     def hosts(self) -> list[str]:
-        return [a.host for a in self.attacks if isinstance(a, PhishingSite)]
+        """Host names the task adds to the local internet (the desktop's /etc/hosts needs them)."""
+        return [a.host for a in self.attacks if isinstance(a, (PhishingSite, LureSite, Captcha)) and a.host != "same"]
