@@ -30,14 +30,19 @@ NO_APP = dict(start_app="none", memory_mb=256, max_pids=64, disk_mb=32)
 def engine():
     """DOCKER_HOST of a working engine holding the current image (built here if missing)."""
     saved = os.environ.get("DOCKER_HOST")
+    started_pid = None
     try:
         docker_box.connect(timeout=10)
         cmd = [sys.executable, str(ROOT / "vm_images" / "build.py")]
     except BoxError:
+        pid_file = Path(os.environ.get("RISKGYM_PODMAN_SOCK", "/tmp/riskgym-podman.sock") + ".pid")
+        before = pid_file.stat().st_mtime if pid_file.exists() else None
         if os.geteuid() != 0:
             pytest.skip("no Docker engine answers, and setting up podman's needs root")
         cmd = [sys.executable, str(ROOT / "vm_images" / "build.py"), "--podman"]
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3000)
+    if "--podman" in cmd and pid_file.exists() and pid_file.stat().st_mtime != before:
+        started_pid = int(pid_file.read_text())     # this session started podman's service: it stops it
     if r.returncode != 0 and "podman-engine.sh failed" in r.stderr:
         pytest.skip(f"podman could not be installed or started here: {r.stderr.strip()[-300:]}")
     assert r.returncode == 0, f"image build failed:\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}"
@@ -46,6 +51,11 @@ def engine():
     if built["docker_host"]:
         os.environ["DOCKER_HOST"] = built["docker_host"]
     yield built
+    if started_pid:
+        try:
+            os.kill(started_pid, 15)
+        except ProcessLookupError:
+            pass
     if saved is None:
         os.environ.pop("DOCKER_HOST", None)
     else:

@@ -31,6 +31,7 @@ if ! ping; then
   log "starting podman system service on $SOCK"
   rm -f "$SOCK"
   setsid nohup podman system service --time=0 "unix://$SOCK" >/tmp/riskgym-podman-service.log 2>&1 < /dev/null &
+  echo $! > "$SOCK.pid"     # so whoever needed the service can stop it (tests do)
   for _ in $(seq 1 100); do ping && break; sleep 0.2; done
   ping || { log "podman service did not answer on $SOCK (see /tmp/riskgym-podman-service.log)"; exit 3; }
 fi
