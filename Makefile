@@ -47,7 +47,7 @@ bench: system venv
 # The docker provider's image, built against DOCKER_HOST (BASE_IMAGE=... picks the base image).
 # On a machine with no Docker daemon, `make image PODMAN=1` serves one with podman (root).
 image: venv
-	$(VPY) vm_images/build.py $(if $(PODMAN),--podman)
+	$(VPY) vm_images/build.py --prune $(if $(PODMAN),--podman)
 
 clean:
 	rm -rf runs .stamps .pytest_cache

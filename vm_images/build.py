@@ -82,13 +82,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--podman", action="store_true", help="set up podman's engine and a debootstrapped base first")
     ap.add_argument("--base", default=os.environ.get("BASE_IMAGE"), help="base image (build argument BASE_IMAGE)")
+    ap.add_argument("--prune", action="store_true", help="remove riskgym-box images of other sources")
     a = ap.parse_args()
     try:
         if a.podman:
             os.environ["DOCKER_HOST"] = podman_engine()
             a.base = a.base or "localhost/debian:bookworm"
         tag = build(a.base)
-        size = connect().images.get(tag).attrs.get("Size") or 0
+        client = connect()
+        if a.prune:   # by id: engines spell tags differently (podman adds docker.io/library/)
+            keep = client.images.get(tag).id
+            for img in client.images.list(name=IMAGE_REPO):
+                if img.id != keep:
+                    client.images.remove(img.id, force=True)
+        size = client.images.get(tag).attrs.get("Size") or 0
         print(json.dumps({"image": tag, "size_mb": round(size / 2**20), "docker_host": os.environ.get("DOCKER_HOST")}))
     except BoxError as exc:
         print(f"error: {exc}", file=sys.stderr)
