@@ -69,9 +69,11 @@ def _ours(client) -> list:
 
 @pytest.fixture(autouse=True)
 def no_container_left(engine):
-    """After each test: none of this process's containers remain (removed here if one did)."""
+    """After each test: none of this process's containers remain (removed here if one did), and
+    none of the run.py processes it started left one (they have exited: swept as dead hosts)."""
     yield
     client = docker_box.connect()
+    docker_box.sweep_stale(client)
     left = _ours(client)
     for c in left:
         c.remove(force=True)
