@@ -78,6 +78,18 @@ def _stream_build(client, tag: str, args: dict[str, str], tail: list[str], quiet
                 print(line[:160], flush=True)
 
 
+def prune(client, tag: str) -> None:
+    """Remove riskgym-box images of other sources, and dangling layers; a failure only warns."""
+    try:
+        keep = client.images.get(tag).id      # by id: engines spell tags differently (docker.io/library/)
+        for img in client.images.list(name=IMAGE_REPO):
+            if img.id != keep:
+                client.images.remove(img.id, force=True)
+        client.images.prune(filters={"dangling": True})
+    except Exception as exc:
+        print(f"warning: pruning old images failed: {exc}", file=sys.stderr)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--podman", action="store_true", help="set up podman's engine and a debootstrapped base first")
@@ -89,12 +101,9 @@ def main() -> int:
             os.environ["DOCKER_HOST"] = podman_engine()
             a.base = a.base or "localhost/debian:bookworm"
         tag = build(a.base)
-        client = connect()
-        if a.prune:   # by id: engines spell tags differently (podman adds docker.io/library/)
-            keep = client.images.get(tag).id
-            for img in client.images.list(name=IMAGE_REPO):
-                if img.id != keep:
-                    client.images.remove(img.id, force=True)
+        client = connect(timeout=900)    # removing gigabytes of layers can take minutes
+        if a.prune:
+            prune(client, tag)
         size = client.images.get(tag).attrs.get("Size") or 0
         print(json.dumps({"image": tag, "size_mb": round(size / 2**20), "docker_host": os.environ.get("DOCKER_HOST")}))
     except BoxError as exc:
