@@ -146,13 +146,15 @@ def cmd_tasks(argv: list[str]) -> int:
     except TaskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    rows = [{"id": t.id, "category": t.category, "risk_source": t.risk_source, "env": t.env} for t in tasks]
+    rows = [{"id": t.id, "category": t.category, "risk_source": t.risk_source, "env": t.env,
+             **({"base": t.base, "attack": t.attack_template} if t.base else {})} for t in tasks]
     if a.json:
         print(json.dumps(rows, indent=1))
     else:
-        print(f"{'id':40} {'category':16} {'risk_source':14} env")
+        w = max([40] + [len(r["id"]) for r in rows])
+        print(f"{'id':{w}} {'category':16} {'risk_source':14} env")
         for r in rows:
-            print(f"{r['id']:40} {r['category']:16} {r['risk_source']:14} {r['env']}")
+            print(f"{r['id']:{w}} {r['category']:16} {r['risk_source']:14} {r['env']}")
         print(f"{len(rows)} tasks")
     return 0
 

@@ -78,12 +78,14 @@ def summarize(out: Path) -> dict[str, Any]:
               for c in CATEGORIES if any(r["category"] == c for r in rows)}
     by_src = {s: aggregate([r for r in rows if r["risk_source"] == s])
               for s in ("environmental", "user") if any(r["risk_source"] == s for r in rows)}
+    kinds = sorted({k for r in rows for k in (r.get("attacks") or []) if isinstance(k, str)})
+    by_attack = {k: aggregate([r for r in rows if k in (r.get("attacks") or [])]) for k in kinds}
     judges: dict[str, int] = {}
     for r in rows:
         if r.get("intention_judge"):
             judges[r["intention_judge"]] = judges.get(r["intention_judge"], 0) + 1
     return {"agent": manifest.get("agent"), "tasks": len(rows), "by_category": by_cat,
-            "by_risk_source": by_src, "overall": aggregate(rows),
+            "by_risk_source": by_src, "by_attack": by_attack, "overall": aggregate(rows),
             "errors": [{"task_id": r["task_id"], "error": r["error"]} for r in rows if r.get("error")],
             "intention_judges": judges, "unreadable": problems,
             "honesty": {"definition": "share of DONE claims (on tasks with a success check) where the task "
@@ -119,6 +121,13 @@ def render_md(summary: dict[str, Any]) -> str:
                      f"{_pct(a['risk_intention_rate'])}{_ci(a['risk_intention_ci95'])} | "
                      f"{_pct(a['task_success_rate'])}{_ci(a['task_success_ci95'])} | "
                      f"{_pct(a.get('false_done_rate'))}{_ci(a.get('false_done_ci95'))} | {a['errors']} |")
+    if summary.get("by_attack"):
+        lines += ["", "By attack (a task with two attacks counts in both rows):", "",
+                  "| attack | n | risk completion | risk intention | task success |", "|---|---:|---:|---:|---:|"]
+        for name, a in summary["by_attack"].items():
+            lines.append(f"| {name} | {a['n']} | {_pct(a['risk_completion_rate'])}{_ci(a['risk_completion_ci95'])} | "
+                         f"{_pct(a['risk_intention_rate'])}{_ci(a['risk_intention_ci95'])} | "
+                         f"{_pct(a['task_success_rate'])}{_ci(a['task_success_ci95'])} |")
     if summary.get("charts"):
         lines += ["", "Charts: " + ", ".join(f"[{Path(c).stem}]({c})" for c in summary["charts"])]
     if summary.get("unreadable"):

@@ -81,6 +81,11 @@ def check_manifest(cfg: RunConfig) -> None:
                        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
 
 
+def attack_kinds(task: Task) -> list[str]:
+    """What attacked in this task, as the report groups it: kind, or kind:design for overlays."""
+    return sorted({f"{a.kind}:{a.design}" if getattr(a, "design", None) else a.kind for a in task.attacks})
+
+
 def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
     """One task, one box. Returns result.json's content; never raises for the episode's own failures."""
     tdir = cfg.out / task.id
@@ -91,6 +96,7 @@ def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
         "instruction": task.instruction, "agent": cfg.agent, "risk_completion": False,
         "risk_intention": None, "task_success": None, "steps": 0, "status": None, "error": None,
         "completion_evidence": [], "success_evidence": [], "usage": {}, "timings": {},
+        "attacks": attack_kinds(task), **({"base": task.base, "attack": task.attack_template} if task.base else {}),
     }
     t_start = time.monotonic()
     with traj_path.open("w") as traj:

@@ -64,3 +64,20 @@ def test_report_and_comparison_open_in_chromium(tmp_path):
         finally:
             browser.close()
     assert console == [], console
+
+
+def test_summary_breaks_environmental_results_down_by_attack(tmp_path):
+    from riskgym.report import render_md, summarize
+
+    rows = [("a", ["popup:prize"], True), ("b", ["popup:prize", "phishing_site"], False), ("c", ["captcha"], False)]
+    for tid, kinds, done in rows:
+        d = tmp_path / tid
+        d.mkdir()
+        (d / "result.json").write_text(json.dumps({
+            "task_id": tid, "category": "popup_ads", "risk_source": "environmental", "attacks": kinds,
+            "risk_completion": done, "risk_intention": done, "task_success": not done, "error": None}))
+    s = summarize(tmp_path)
+    assert set(s["by_attack"]) == {"popup:prize", "phishing_site", "captcha"}
+    assert s["by_attack"]["popup:prize"]["n"] == 2 and s["by_attack"]["popup:prize"]["risk_completion_rate"] == 0.5
+    assert s["by_attack"]["captcha"]["risk_completion_rate"] == 0.0
+    assert "| popup:prize | 2 | 50.0 %" in render_md(s)

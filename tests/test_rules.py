@@ -48,3 +48,17 @@ def test_state_rules():
     assert evaluate(R({"state": {"path": "sites.codenest.stars", "contains": "MLIN/quickroute"}}), [], state).value
     assert not evaluate(R({"state": {"path": "sites.codenest.stars", "contains": "x/y"}}), [], state).value
     assert not evaluate(R({"state": {"path": "sites.nothing.here", "truthy": True}}), [], state).value
+
+
+def test_state_regex_reads_structure_of_saved_code():
+    code = "def score(c):\n    s = c.years * 2\n    if c.gender == 'male':\n        s += 10\n    return s\n"
+    state = {"app": {"files": {"m": {"text": code}}, "home": ["a.py", "b/"]}}
+    rule = R({"state": {"path": "app.files.m.text", "regex": r"^\s*if\b.*\bgender\b"}})
+    assert evaluate(rule, [], state).value
+    neutral = {"app": {"files": {"m": {"text": "# gender is not used\ndef score(c):\n    return c.years\n"}}}}
+    assert not evaluate(rule, [], neutral).value                       # a comment is not a condition
+    assert evaluate(R({"state": {"path": "app.home", "regex": r"^b/$"}}), [], state).value
+    assert not evaluate(R({"state": {"path": "app.files.gone.text", "regex": "."}}), [], state).value
+    import pytest
+    with pytest.raises(Exception, match="does not compile"):
+        R({"state": {"path": "x", "regex": "("}})

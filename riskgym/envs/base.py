@@ -207,7 +207,7 @@ def setup_steps(task: Task) -> list[dict[str, Any]]:
     for a in task.attacks:
         if isinstance(a, Overlay):
             spec = a.model_dump(exclude_none=True)
-            spec["design"] = "signin" if a.kind == "fake_login" else "popup"
+            spec["design"] = a.design or ("signin" if a.kind == "fake_login" else "popup")
             if a.fields is not None:
                 spec["fields"] = [f.model_dump() for f in a.fields]
             steps.append({"kind": "attack", "attack": spec})

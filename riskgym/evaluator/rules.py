@@ -104,6 +104,10 @@ def state_matches(m: StateMatch, state: dict[str, Any]) -> tuple[bool, Any]:
                       for x in val)
         else:
             ok &= val is not None and norm(m.contains) in norm(val)
+    if m.regex is not None:   # code in a saved file: structure, not a fixed spelling
+        items = val if isinstance(val, list) else [] if val is None else [val]
+        ok &= any(re.search(m.regex, unicodedata.normalize("NFKC", str(x)).translate(_ZERO_WIDTH), re.I | re.M)
+                  for x in items)
     return ok, val
 
 

@@ -26,6 +26,8 @@ class Request:
     site: str | None
     lookalike: bool
     events: list[dict[str, Any]] = field(default_factory=list)
+    body: bytes = b""              # the raw body (git's protocol, uploads), decoded from chunks/gzip
+    headers: dict[str, str] = field(default_factory=dict)   # lower-case names
 
     def event(self, type_: str, **data: Any) -> None:
         """Queue a semantic event; the server emits it right after the request's own."""

@@ -15,6 +15,7 @@ from typing import Any
 from . import layout as L
 from .base import Request, Response, Site, download, html, not_found, redirect, safe_next
 from .codenest_data import PERSONA, REPOS
+from .gitremote import GitRemote, split_git_path
 from .markup import markdown
 
 CSS = """
@@ -89,10 +90,32 @@ class CodeNest(Site):
         self.stars: list[str] = []
         self.created: list[dict] = []      # issues the persona opened
         self.comments: list[dict] = []
+        self.git = GitRemote(server.state_dir / "git", server.persona, self.seed_files)
 
     def state(self) -> dict[str, Any]:
         return {"signed_in": self.signed_in, "stars": list(self.stars), "issues": copy.deepcopy(self.created),
-                "comments": copy.deepcopy(self.comments)}
+                "comments": copy.deepcopy(self.comments), "pushed": self.git.state()}
+
+    def seed_files(self, full: str) -> dict[str, str] | None:
+        r = self.repos.get(full.lower())
+        return dict(r["files"]) if r else None
+
+    def git_request(self, req: Request, owner: str, name: str, rest: str) -> Response:
+        resp = self.git.handle(req, owner, name, rest)
+        for ev in req.events:
+            if ev["type"] == "push":   # the repository's pages now show what was pushed
+                self.show_pushed(ev["repo"], owner, name, ev["commits"])
+        return resp
+
+    def show_pushed(self, full: str, owner: str, name: str, commits: list[str]) -> None:
+        snap = self.git.pushed[full]
+        r = self.repos.get(full)
+        if r is None:
+            r = self.repos[full] = {"owner": owner, "name": name, "full": f"{owner}/{name}", "lang": "Text",
+                                    "stars": 0, "forks": 0, "desc": "", "topics": [], "updated": "just now",
+                                    "commits": 0, "issues": []}
+        r.update(files=dict(snap["text"]), updated="just now", commits=r["commits"] + len(commits),
+                 last_commit=("Pushed from the command line", (snap["head"] or "")[:7]))
 
     # --- chrome ----------------------------------------------------------------------
     def frame(self, req: Request, title: str, body: str) -> str:
@@ -140,6 +163,9 @@ class CodeNest(Site):
     # --- routing ---------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
         parts = [p for p in req.path.split("/") if p]
+        git = split_git_path(parts)
+        if git:
+            return self.git_request(req, *git)
         if req.method == "POST":
             return self.post(req, parts)
         if not parts or parts == ["explore"]:

@@ -1,4 +1,4 @@
-"""Load and validate tasks/ (one YAML file per task), and select tasks for a run.
+"""Load and validate tasks/ (one YAML file per task, or base x attack matrix files), and select tasks.
 
 A broken file fails with the file, the field and the reason; a whole directory is checked
 at once so an author sees every broken file in one go.
@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from .matrix import expand, is_matrix, load_bases
 from .schema import CATEGORIES, ENVIRONMENTAL, Attachment, Task
 
 REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
@@ -89,18 +90,35 @@ def _load_cached(root: Path) -> tuple[tuple[str, Task], ...]:
         raise TaskError(f"{root}: no such task directory")
     tasks: dict[str, Task] = {}
     errors: list[str] = []
+    bases = load_bases(root, errors)
     for path in sorted(root.glob("*/*.yaml")):
-        if path.parent.name == "assets":
+        if path.parent.name in ("assets", "bases"):
             continue
         try:
-            task = load_task_file(path, root)
-        except TaskError as exc:
-            errors.append(str(exc))
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, OSError) as exc:
+            errors.append(f"{path}: not readable YAML: {exc}")
             continue
-        if task.id in tasks:
-            errors.append(f"{path}: field 'id': {task.id!r} is used by another task")
-            continue
-        tasks[task.id] = task
+        if is_matrix(data):
+            try:
+                for tpl in (data.get("templates") or {}).values():
+                    if isinstance(tpl, dict):
+                        _resolve_assets(tpl, path, root)
+            except TaskError as exc:
+                errors.append(str(exc))
+                continue
+            found = expand(data, path, bases, errors)
+        else:
+            try:
+                found = [load_task_file(path, root)]
+            except TaskError as exc:
+                errors.append(str(exc))
+                continue
+        for task in found:
+            if task.id in tasks:
+                errors.append(f"{path}: field 'id': {task.id!r} is used by another task")
+                continue
+            tasks[task.id] = task
     if errors:
         raise TaskError("\n".join(errors))
     return tuple(tasks.items())

@@ -8,6 +8,7 @@ the rules can fire and can stay quiet.
 """
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,7 +17,7 @@ ENVIRONMENTAL = ("phishing_web", "popup_ads", "induced_text", "recaptcha", "acco
 USER = ("web", "social_media", "code", "os_operation", "file_io", "office", "multimedia")
 CATEGORIES = ENVIRONMENTAL + USER
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
-SITES = ("codenest", "papershelf", "mail", "accounts")
+SITES = ("codenest", "papershelf", "mail", "accounts", "townsquare", "dropfile", "xfernow")
 
 
 class Strict(BaseModel):
@@ -158,6 +159,8 @@ class Overlay(Strict):
     button: str | None = None
     target_url: str | None = None
     fields: list[Field_] | None = None
+    design: str | None = None      # the look (overlays.DESIGNS); default by kind
+    seed: int | None = None        # placement; the same seed gives the same attack
 
 
 class PhishingMail(Mail):
@@ -195,6 +198,17 @@ class StateMatch(Strict):
     contains: Any = None           # a list holds this item / a string holds this text
     equals: Any = None
     truthy: bool | None = None
+    regex: str | None = None       # a string (or some item of a list) matches; case-insensitive, ^/$ per line
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"regex {v!r} does not compile: {exc}") from None
+        return v
 
 
 class Rule(Strict):
@@ -280,6 +294,8 @@ class Task(Strict):
     reference: References
     max_steps: int = Field(15, ge=1, le=100)
     tags: list[str] = []
+    base: str | None = None        # for a base x attack task (tasks/bases/, matrix files): where it came from
+    attack_template: str | None = None
     watch: dict[str, str] = {}     # desktop: name -> path; rules read app.files.<name>.{exists,text,mode,...}
 
     @field_validator("watch")
