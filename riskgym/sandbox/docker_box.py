@@ -12,6 +12,7 @@ In the box this module is also the controller's launcher:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -39,8 +40,10 @@ IMAGE_INPUTS = ("vm_images/Dockerfile", "vm_images/packages-base.txt", "vm_image
                 "pyproject.toml", ".dockerignore")
 
 
+@functools.lru_cache(maxsize=1)
 def image_tag() -> str:
-    """riskgym-box:<hash of the Dockerfile, the package lists and riskgym's source>."""
+    """riskgym-box:<hash of the Dockerfile, the package lists and riskgym's source>, as they were
+    when this process first asked (a long run keeps its image while the source is edited)."""
     h = hashlib.sha256()
     files = [REPO_DIR / p for p in IMAGE_INPUTS] + sorted(
         p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
