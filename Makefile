@@ -3,18 +3,18 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
-# The box and the browser env (installed as Debian recommends them), then the desktop env:
-# LibreOffice is most of that download, installed without recommends (GStreamer, Java helpers,
-# printing: nothing a box uses); the fonts screens are drawn with are named instead.
-APT_PACKAGES := chromium bubblewrap xvfb xdotool iproute2 procps fonts-dejavu-core
-APT_DESKTOP := fonts-liberation openbox xfce4-terminal mousepad thunar libreoffice-writer \
-	libreoffice-calc libreoffice-impress libreoffice-gtk3 python3-gi gir1.2-atspi-2.0 at-spi2-core dbus git
+# Debian packages: one list for the local box and the docker image (vm_images/Dockerfile reads the
+# same files). Base packages are installed as Debian recommends them; desktop ones without
+# recommends (LibreOffice's recommends are GStreamer, Java helpers, printing: nothing a box uses).
+pkgs = $(shell sed -e 's/\#.*//' $(1))
+APT_PACKAGES := $(call pkgs,vm_images/packages-base.txt)
+APT_DESKTOP := $(call pkgs,vm_images/packages-desktop.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system venv bench clean
+.PHONY: demo test system venv bench image clean
 
 system: .stamps/system
-.stamps/system: Makefile
+.stamps/system: Makefile vm_images/packages-base.txt vm_images/packages-desktop.txt
 	@updated=""; for group in base desktop; do \
 	  if [ $$group = base ]; then pkgs="$(APT_PACKAGES)"; rec=""; else pkgs="$(APT_DESKTOP)"; rec="--no-install-recommends"; fi; \
 	  missing=""; for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -43,6 +43,11 @@ test: system venv
 bench: system venv
 	$(VPY) -m pip install -q 'browsergym-core==0.14.3'
 	$(VPY) bench/bench_box.py
+
+# The docker provider's image, built against DOCKER_HOST (BASE_IMAGE=... picks the base image).
+# On a machine with no Docker daemon, `make image PODMAN=1` serves one with podman (root).
+image: venv
+	$(VPY) vm_images/build.py --prune $(if $(PODMAN),--podman)
 
 clean:
 	rm -rf runs .stamps .pytest_cache

@@ -8,6 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from riskgym.sandbox import PROVIDERS
+
 SUBCOMMANDS = ("tasks", "validate", "report", "agents", "judge", "replay", "export")
 AUDIT = ("report", "judge", "replay", "export")   # implemented in riskgym/audit_cli.py
 
@@ -38,7 +40,8 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="run directory; an existing one is resumed (default runs/AGENT-TIME)")
     p.add_argument("--workers", type=int, default=1, help="episodes in parallel, one box each (default 1)")
     p.add_argument("--max-steps", type=int, help="override each task's step limit (default: the task's, 15)")
-    p.add_argument("--provider", default="local", choices=["local"], help="how boxes start (default local)")
+    p.add_argument("--provider", default="local", choices=list(PROVIDERS),
+                   help="how boxes start: local namespaces (default) or docker containers (make image)")
     p.add_argument("--screen", default="1280x720", help="screen size WxH the agent sees (default 1280x720)")
     p.add_argument("--retry-errors", action="store_true", help="on resume, run again the tasks that errored")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -162,7 +165,7 @@ def cmd_validate(argv: list[str]) -> int:
     p.add_argument("--tasks", default="all", metavar="SEL")
     p.add_argument("--out", type=Path, help="keep the two runs here (default: a temporary folder)")
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--provider", default="local", choices=["local"])
+    p.add_argument("--provider", default="local", choices=list(PROVIDERS))
     p.add_argument("--no-retry", action="store_true", help="do not play a failed task a second time")
     a = p.parse_args(argv)
     from riskgym.validate import validate

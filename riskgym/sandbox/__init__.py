@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from .box import Box, BoxConfig, BoxError
 
-PROVIDERS = ("local",)
+PROVIDERS = ("local", "docker")
 
 
 def start_box(provider: str = "local", config: BoxConfig | None = None) -> Box:
     if provider == "local":
         from .local import LocalBox
         return LocalBox(config)
+    if provider == "docker":
+        from .docker_box import DockerBox
+        return DockerBox(config)
     raise BoxError(f"unknown provider {provider!r} (available: {', '.join(PROVIDERS)})")
 
 
