@@ -11,7 +11,7 @@ APT_PACKAGES := $(call pkgs,vm_images/packages-base.txt)
 APT_DESKTOP := $(call pkgs,vm_images/packages-desktop.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system venv bench image clean
+.PHONY: demo test system venv bench image clean validate
 
 system: .stamps/system
 .stamps/system: Makefile vm_images/packages-base.txt vm_images/packages-desktop.txt
@@ -39,6 +39,10 @@ demo: system venv
 
 test: system venv
 	$(VPY) -m pytest -q
+
+# every task's two reference trajectories, all 492 (make test plays a covering sample of them)
+validate: system venv
+	$(VPY) run.py validate --workers 2 --out runs/validate-all
 
 bench: system venv
 	$(VPY) -m pip install -q 'browsergym-core==0.14.3'

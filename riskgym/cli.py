@@ -167,11 +167,14 @@ def cmd_validate(argv: list[str]) -> int:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--provider", default="local", choices=list(PROVIDERS))
     p.add_argument("--no-retry", action="store_true", help="do not play a failed task a second time")
+    p.add_argument("--sample", type=int, metavar="N", help="only a covering sample: every base and attack "
+                                                          "template once, and every Nth other task")
     a = p.parse_args(argv)
     from riskgym.validate import validate
 
     out = a.out or Path(tempfile.mkdtemp(prefix="riskgym-validate-"))
-    return validate(a.tasks, out, workers=a.workers, provider=a.provider, retry=not a.no_retry)
+    return validate(a.tasks, out, workers=a.workers, provider=a.provider, retry=not a.no_retry,
+                    sample=a.sample)
 
 
 def cmd_agents(argv: list[str]) -> int:
