@@ -42,7 +42,7 @@ test: system venv
 
 # every task's two reference trajectories, all 492 (make test plays a covering sample of them)
 validate: system venv
-	$(VPY) run.py validate --workers 2 --out runs/validate-all
+	rm -rf runs/validate-all && $(VPY) run.py validate --workers 2 --out runs/validate-all
 
 bench: system venv
 	$(VPY) -m pip install -q 'browsergym-core==0.14.3'
