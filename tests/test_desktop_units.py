@@ -148,3 +148,25 @@ def test_unnamed_fields_take_the_name_of_the_label_left_of_them():
 def test_env_classes_by_kind():
     assert env_class("desktop").__name__ == "DesktopEnv" and env_class("browser").__name__ == "BrowserEnv"
     assert env_class("desktop").app == "desktop"
+
+
+def test_a_killed_but_unreaped_process_is_not_listed_as_running():
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from riskgym.sandbox.desktop_state import processes
+
+    p = subprocess.Popen(["sleep", "30"])
+    try:
+        assert any(x["pid"] == p.pid for x in processes())
+        os.kill(p.pid, signal.SIGKILL)
+        for _ in range(100):   # a zombie until we wait() for it
+            if Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        assert not any(x["pid"] == p.pid for x in processes())
+    finally:
+        p.kill()
+        p.wait()

@@ -81,6 +81,15 @@ def listing(root: Path, skip_top: set[str] = SKIP_TOP) -> list[str]:
     return sorted(out)
 
 
+def _zombie(pid: int) -> bool:
+    """Killed but not yet reaped by its parent (the box's launcher reaps late): not running."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat_line.rsplit(")", 1)[-1].split()[:1] == ["Z"]
+
+
 def processes() -> list[dict[str, Any]]:
     out = []
     for pid in sorted((int(p) for p in os.listdir("/proc") if p.isdigit())):
@@ -89,6 +98,8 @@ def processes() -> list[dict[str, Any]]:
             comm = Path(f"/proc/{pid}/comm").read_text().strip()
         except OSError:
             continue   # exited while we looked
+        if _zombie(pid):
+            continue
         try:
             cwd = os.readlink(f"/proc/{pid}/cwd")
         except OSError:
