@@ -6,6 +6,7 @@ dotted): watched paths are reported under the name the task gave them, e.g.
 
     app.files.thesis.exists          app.files.key.mode == "0600"   app.files.key.world_readable
     app.files.letter.text            (document text for odt/docx/xlsx/..., else the file's text)
+    app.files.photo.image_text       (OCR of an image, see image_state.py)   app.files.photo.changed
     app.home  (list: "Documents/", "Documents/todo.md", ...)     app.shell_history_new (text)
     app.processes (text, one "pid name args [cwd=...]" per line)  app.process_names (list)
     app.windows (list of titles)   app.active_window   app.clipboard
@@ -18,7 +19,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .desktop_docs import archive_members, document_text, image_info, plain_text
+from .desktop_docs import archive_members, document_text, plain_text
+from .image_state import image_facts
 
 SKIP_TOP = {".cache", ".config", ".local", ".dbus", ".pki", ".gnupg"}   # app housekeeping, not the user's
 MAX_HASH = 64 << 20
@@ -48,22 +50,32 @@ def file_facts(p: Path) -> dict[str, Any]:
         facts["entries"] = listing(p, skip_top=set())
         facts["count"] = len(facts["entries"])
     elif kind == "file":
-        if st.st_size <= MAX_HASH:
-            h = hashlib.sha256()
-            try:
-                with p.open("rb") as f:
-                    for block in iter(lambda: f.read(1 << 20), b""):
-                        h.update(block)
-                facts["sha256"] = h.hexdigest()
-            except OSError:
-                pass
+        digest = sha256(p)
+        if digest:
+            facts["sha256"] = digest
         doc = document_text(p)
         facts["text"] = doc if doc is not None else plain_text(p)
-        for key, fn in (("members", archive_members), ("image", image_info)):
-            v = fn(p)
-            if v is not None:
-                facts[key] = v
+        members = archive_members(p)
+        if members is not None:
+            facts["members"] = members
+        facts.update(image_facts(p))
     return facts
+
+
+def sha256(p: Path) -> str | None:
+    """A regular file's hash (not a link's target), None for anything else or a huge file."""
+    try:
+        if not stat.S_ISREG(p.lstat().st_mode) or p.lstat().st_size > MAX_HASH:
+            return None
+        with p.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def hashes(home: Path, watch: dict[str, str]) -> dict[str, str | None]:
+    """Each watched path's hash now: taken at the end of setup, so `changed` can tell later."""
+    return {name: sha256(resolve(home, path)) for name, path in watch.items()}
 
 
 def listing(root: Path, skip_top: set[str] = SKIP_TOP) -> list[str]:
@@ -102,11 +114,16 @@ def shell_history(home: Path) -> str:
     return plain_text(home / ".bash_history") or ""
 
 
-def collect(home: Path, watch: dict[str, str], wm, history_mark: int) -> dict[str, Any]:
+def collect(home: Path, watch: dict[str, str], wm, history_mark: int,
+            originals: dict[str, str | None] | None = None) -> dict[str, Any]:
     hist = shell_history(home)
     procs = processes()
+    files = {name: {"path": path, **file_facts(resolve(home, path))} for name, path in watch.items()}
+    for name, before in (originals or {}).items():   # created, deleted or rewritten since setup
+        if name in files:
+            files[name]["changed"] = files[name].get("sha256") != before
     state: dict[str, Any] = {
-        "files": {name: {"path": path, **file_facts(resolve(home, path))} for name, path in watch.items()},
+        "files": files,
         "home": listing(home),
         "shell_history": hist,
         # what ran in this episode; a shrunk file (history wiped) counts whole
