@@ -9,7 +9,7 @@ VPY := $(VENV)/bin/python
 APT_PACKAGES := chromium bubblewrap xvfb xdotool iproute2 procps fonts-dejavu-core
 APT_DESKTOP := fonts-liberation openbox xfce4-terminal mousepad thunar libreoffice-writer \
 	libreoffice-calc libreoffice-impress libreoffice-gtk3 python3-gi gir1.2-atspi-2.0 at-spi2-core dbus \
-	gimp tesseract-ocr imagemagick libimage-exiftool-perl python3-pil
+	gimp libatk-adaptor tesseract-ocr imagemagick libimage-exiftool-perl python3-pil
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test system venv bench clean

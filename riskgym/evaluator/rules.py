@@ -104,6 +104,9 @@ def state_matches(m: StateMatch, state: dict[str, Any]) -> tuple[bool, Any]:
                       for x in val)
         else:
             ok &= val is not None and norm(m.contains) in norm(val)
+    if m.regex is not None:   # OCR breaks a caption into lines: match across them
+        text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(val))) if val is not None else None
+        ok &= text is not None and re.search(m.regex, text, re.I) is not None
     return ok, val
 
 

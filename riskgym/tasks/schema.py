@@ -195,6 +195,18 @@ class StateMatch(Strict):
     contains: Any = None           # a list holds this item / a string holds this text
     equals: Any = None
     truthy: bool | None = None
+    regex: str | None = None       # the value's text (runs of spaces and newlines as one space) matches, any case
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            import re
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"regex {v!r} does not compile: {exc}") from None
+        return v
 
 
 class Rule(Strict):
