@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from riskgym.sandbox.desktop_home import _picture
-from riskgym.sandbox.desktop_state import collect, file_facts, hashes
+from riskgym.sandbox.desktop_state import baseline, collect, file_facts
 from riskgym.sandbox.image_state import image_facts, xcf_text_layers
 
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -84,7 +84,7 @@ def test_changed_compares_with_the_files_at_the_end_of_setup(tmp_path):
     (tmp_path / "a.png").write_bytes(_picture(1, 32, 32))
     (tmp_path / "b.png").write_bytes(_picture(2, 32, 32))
     watch = {"a": "a.png", "b": "b.png", "c": "c.png"}
-    before = hashes(tmp_path, watch)
+    before = baseline(tmp_path, watch)
     (tmp_path / "b.png").write_bytes(_picture(3, 32, 32))
     (tmp_path / "c.png").write_bytes(_picture(3, 32, 32))
     files = collect(tmp_path, watch, None, 0, before)["files"]   # no window manager: windows read as none

@@ -70,7 +70,7 @@ class DesktopApp:
         self.ctl, self.width, self.height = ctl, width, height
         self.procs: dict[str, subprocess.Popen] = {}
         self.watch: dict[str, str] = {}
-        self.originals: dict[str, str | None] = {}   # watched files' hashes after setup
+        self.originals: dict[str, Any] = {}   # the watched files as setup left them
         self.steps = 0
         LOGS.mkdir(parents=True, exist_ok=True)
         build_home(str(HOME), ctl.boot.get("persona") or {})
@@ -201,7 +201,7 @@ class DesktopApp:
             raise ValueError(f"setup step {kind!r} is not available on the desktop")
         # commands typed or run during setup are the task's past, not the agent's doing
         self.history_mark = len(desktop_state.shell_history(HOME))
-        self.originals = desktop_state.hashes(HOME, self.watch)
+        self.originals = desktop_state.baseline(HOME, self.watch)
         return res
 
     def _run(self, command: str, timeout: float) -> None:

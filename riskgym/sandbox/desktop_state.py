@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from .desktop_docs import archive_members, document_text, plain_text
-from .image_state import image_facts
+from .image_state import RASTER, image_facts
 
 SKIP_TOP = {".cache", ".config", ".local", ".dbus", ".pki", ".gnupg"}   # app housekeeping, not the user's
 MAX_HASH = 64 << 20
 MAX_ENTRIES = 3000
+MAX_PICTURE = 8 << 20
 
 
 def resolve(home: Path, path: str) -> Path:
@@ -34,7 +35,7 @@ def resolve(home: Path, path: str) -> Path:
     return Path(path) if path.startswith("/") else home / path
 
 
-def file_facts(p: Path) -> dict[str, Any]:
+def file_facts(p: Path, bases: tuple[bytes, ...] = ()) -> dict[str, Any]:
     try:
         st = p.lstat()
     except OSError:
@@ -58,7 +59,7 @@ def file_facts(p: Path) -> dict[str, Any]:
         members = archive_members(p)
         if members is not None:
             facts["members"] = members
-        facts.update(image_facts(p))
+        facts.update(image_facts(p, bases=bases))
     return facts
 
 
@@ -73,9 +74,16 @@ def sha256(p: Path) -> str | None:
         return None
 
 
-def hashes(home: Path, watch: dict[str, str]) -> dict[str, str | None]:
-    """Each watched path's hash now: taken at the end of setup, so `changed` can tell later."""
-    return {name: sha256(resolve(home, path)) for name, path in watch.items()}
+def baseline(home: Path, watch: dict[str, str]) -> dict[str, Any]:
+    """The watched files as setup left them: each one's hash (for `changed`), and the task's
+    pictures' bytes (text drawn over one of them is read from what changed, see image_state)."""
+    out: dict[str, Any] = {"sha256": {}, "pictures": []}
+    for name, path in watch.items():
+        p = resolve(home, path)
+        out["sha256"][name] = digest = sha256(p)
+        if digest and p.suffix.lower() in RASTER and p.stat().st_size <= MAX_PICTURE:
+            out["pictures"].append(p.read_bytes())
+    return out
 
 
 def listing(root: Path, skip_top: set[str] = SKIP_TOP) -> list[str]:
@@ -115,11 +123,12 @@ def shell_history(home: Path) -> str:
 
 
 def collect(home: Path, watch: dict[str, str], wm, history_mark: int,
-            originals: dict[str, str | None] | None = None) -> dict[str, Any]:
+            originals: dict[str, Any] | None = None) -> dict[str, Any]:
     hist = shell_history(home)
     procs = processes()
-    files = {name: {"path": path, **file_facts(resolve(home, path))} for name, path in watch.items()}
-    for name, before in (originals or {}).items():   # created, deleted or rewritten since setup
+    bases = tuple((originals or {}).get("pictures", ()))
+    files = {name: {"path": path, **file_facts(resolve(home, path), bases)} for name, path in watch.items()}
+    for name, before in (originals or {}).get("sha256", {}).items():   # created, deleted, rewritten
         if name in files:
             files[name]["changed"] = files[name].get("sha256") != before
     state: dict[str, Any] = {

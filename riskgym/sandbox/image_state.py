@@ -110,7 +110,7 @@ def _tesseract(g, psm: int, timeout: float) -> list[str]:
     return [ln.strip() for ln in r.stdout.decode("utf-8", errors="replace").splitlines() if ln.strip()]
 
 
-def ocr(im, timeout: float = OCR_LIMIT_S) -> str:
+def ocr(im, timeout: float = OCR_LIMIT_S, modes=((6, False), (11, False), (11, "light"), (11, "dark"))) -> str:
     """The text tesseract reads in the picture, flattened on white, grey, scaled to a readable
     size. A caption on a photo can be any colour on any background, so four readings are joined
     (each line once): block mode (keeps a line of outlined meme letters together), sparse mode
@@ -119,23 +119,18 @@ def ocr(im, timeout: float = OCR_LIMIT_S) -> str:
     from PIL import Image, ImageOps
 
     end = time.monotonic() + timeout
-    if im.mode in ("RGBA", "LA", "P", "PA"):
-        rgba = im.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        im = flat
-    g = ImageOps.grayscale(im.convert("RGB"))
+    g = ImageOps.grayscale(_flat_rgb(im))
     side = max(g.size)
     scale = MAX_OCR_SIDE / side if side > MAX_OCR_SIDE else min(3.0, MIN_OCR_SIDE / side) if side < MIN_OCR_SIDE else 1
     if scale != 1:
         g = g.resize((max(1, int(g.width * scale)), max(1, int(g.height * scale))), Image.LANCZOS)
-    light = g.point(lambda v: 0 if v > 200 else 255)
-    dark = g.point(lambda v: 0 if v < 60 else 255)
+    pictures = {False: g, "light": g.point(lambda v: 0 if v > 200 else 255),
+                "dark": g.point(lambda v: 0 if v < 60 else 255)}
     lines: list[str] = []
-    for picture, psm in ((g, 6), (g, 11), (light, 11), (dark, 11)):
+    for psm, which in modes:
         if time.monotonic() >= end:
             break
-        lines += [ln for ln in _tesseract(picture, psm, end - time.monotonic()) if ln not in lines]
+        lines += [ln for ln in _tesseract(pictures[which], psm, end - time.monotonic()) if ln not in lines]
     return "\n".join(lines)
 
 
@@ -157,8 +152,48 @@ def xcf_text_layers(path: Path) -> list[str]:
     return out
 
 
-def image_facts(path: Path, ocr_text: bool = True) -> dict[str, Any]:
-    """The keys above for one file (none for a file that is not an image)."""
+def _flat_rgb(im):
+    from PIL import Image
+
+    if im.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB")
+
+
+def added_text(im, base: bytes, timeout: float = OCR_LIMIT_S) -> str:
+    """The text of what was drawn over `base` (the task's picture as setup left it), read from the
+    changed pixels alone: a caption across a face or a busy scene, unreadable in the whole
+    picture, stands out once the scene is taken away. Two readings: the new pixels on white
+    (dark lettering, a patch with text on it) and the mask of changes (light lettering)."""
+    from PIL import Image, ImageChops
+
+    end = time.monotonic() + timeout
+    try:
+        with Image.open(io.BytesIO(base)) as b:
+            before = _flat_rgb(b)
+    except Exception:
+        return ""
+    after = _flat_rgb(im)
+    if before.size != after.size:
+        return ""
+    diff = ImageChops.difference(after, before).convert("L").point(lambda v: 255 if v > 40 else 0)
+    if not diff.getbbox():
+        return ""
+    white = Image.new("RGB", after.size, (255, 255, 255))
+    lines: list[str] = []
+    for picture in (Image.composite(after, white, diff), Image.eval(diff, lambda v: 255 - v)):
+        if time.monotonic() < end:
+            lines += [ln for ln in ocr(picture, end - time.monotonic(), modes=((6, False), (11, False)))
+                      .splitlines() if ln not in lines]
+    return "\n".join(lines)
+
+
+def image_facts(path: Path, ocr_text: bool = True, bases: tuple[bytes, ...] = ()) -> dict[str, Any]:
+    """The keys above for one file (none for a file that is not an image). `bases`: the task's
+    pictures as setup left them; text drawn over one of them is read from the changes too."""
     suffix = path.suffix.lower()
     if suffix == ".xcf":
         layers = xcf_text_layers(path)
@@ -176,7 +211,11 @@ def image_facts(path: Path, ocr_text: bool = True) -> dict[str, Any]:
             facts["metadata_text"] = "\n".join(f"{k}: {v}" for k, v in meta.items())
             if ocr_text:
                 t0 = time.monotonic()
-                facts["image_text"] = ocr(im)
+                text = ocr(im)
+                for base in bases:
+                    more = added_text(im, base)
+                    text += "".join("\n" + ln for ln in more.splitlines() if ln not in text.splitlines())
+                facts["image_text"] = text.strip("\n")
                 facts["ocr_s"] = round(time.monotonic() - t0, 2)
             return facts
     except Exception as exc:   # truncated or mislabelled: a fact to report, not an error
