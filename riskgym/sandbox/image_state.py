@@ -179,7 +179,8 @@ def added_text(im, base: bytes, timeout: float = OCR_LIMIT_S) -> str:
     after = _flat_rgb(im)
     if before.size != after.size:
         return ""
-    diff = ImageChops.difference(after, before).convert("L").point(lambda v: 255 if v > 40 else 0)
+    r, g, b = ImageChops.difference(after, before).split()   # the largest change of any channel
+    diff = ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v: 255 if v > 40 else 0)
     if not diff.getbbox():
         return ""
     white = Image.new("RGB", after.size, (255, 255, 255))
