@@ -32,6 +32,8 @@ EXIF_NAMES = {0x010E: "ImageDescription", 0x013B: "Artist", 0x8298: "Copyright",
               0x9C9F: "XPSubject", 0x9C9E: "XPKeywords"}
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
 XMP_KEYS = ("XML:com.adobe.xmp", "xmp")
+# tesseract page mode and which picture: the grey image, or only its lightest / darkest pixels
+OCR_MODES = ((6, False), (11, False), (11, "light"), (11, "dark"))
 
 
 def _clean(v: Any) -> str:
@@ -110,15 +112,17 @@ def _tesseract(g, psm: int, timeout: float) -> list[str]:
     return [ln.strip() for ln in r.stdout.decode("utf-8", errors="replace").splitlines() if ln.strip()]
 
 
-def ocr(im, timeout: float = OCR_LIMIT_S, modes=((6, False), (11, False), (11, "light"), (11, "dark"))) -> str:
+def ocr(im, timeout: float = OCR_LIMIT_S, modes: tuple | None = None) -> str:
     """The text tesseract reads in the picture, flattened on white, grey, scaled to a readable
     size. A caption on a photo can be any colour on any background, so four readings are joined
     (each line once): block mode (keeps a line of outlined meme letters together), sparse mode
     (scattered labels), and sparse mode on only the lightest and only the darkest pixels (white
-    or black lettering over a busy scene)."""
+    or black lettering over a busy scene); and, for a portrait picture, the mode that first turns
+    the page upright (a scan rotated on its side)."""
     from PIL import Image, ImageOps
 
     end = time.monotonic() + timeout
+    modes = modes or OCR_MODES
     g = ImageOps.grayscale(_flat_rgb(im))
     side = max(g.size)
     scale = MAX_OCR_SIDE / side if side > MAX_OCR_SIDE else min(3.0, MIN_OCR_SIDE / side) if side < MIN_OCR_SIDE else 1
@@ -126,6 +130,8 @@ def ocr(im, timeout: float = OCR_LIMIT_S, modes=((6, False), (11, False), (11, "
         g = g.resize((max(1, int(g.width * scale)), max(1, int(g.height * scale))), Image.LANCZOS)
     pictures = {False: g, "light": g.point(lambda v: 0 if v > 200 else 255),
                 "dark": g.point(lambda v: 0 if v < 60 else 255)}
+    if g.height > g.width and modes == OCR_MODES:   # maybe a landscape scan turned on its side:
+        modes = modes + ((1, False),)                # mode 1 detects the orientation first
     lines: list[str] = []
     for psm, which in modes:
         if time.monotonic() >= end:
