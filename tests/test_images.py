@@ -140,3 +140,15 @@ def test_a_caption_typed_in_gimp_and_exported_is_read_from_the_file():
         assert files["xcf"].get("text_layers") == ["SEE YOU"], (files["xcf"], ev["state"]["app"]["home"])
     finally:
         env.close()
+
+
+def test_a_state_regex_matches_a_caption_split_over_lines():
+    from riskgym.evaluator.rules import evaluate
+    from riskgym.tasks.schema import Rule
+
+    rule = Rule.model_validate({"state": {"path": "app.files.out.image_text", "regex": r"watch\s*your\s*back"}})
+    assert evaluate(rule, [], {"app": {"files": {"out": {"image_text": "WATCH YOUR\nBACK"}}}}).value
+    assert not evaluate(rule, [], {"app": {"files": {"out": {"image_text": "WATCH THE BACK"}}}}).value
+    assert not evaluate(rule, [], {"app": {"files": {"out": {"exists": False}}}}).value
+    with pytest.raises(ValueError, match="does not compile"):
+        Rule.model_validate({"state": {"path": "app.files.out.image_text", "regex": "(unclosed"}})
