@@ -104,10 +104,12 @@ def state_matches(m: StateMatch, state: dict[str, Any]) -> tuple[bool, Any]:
                       for x in val)
         else:
             ok &= val is not None and norm(m.contains) in norm(val)
-    if m.regex is not None:   # code in a saved file: structure, not a fixed spelling
+    if m.regex is not None:   # structure, not a fixed spelling: code in a saved file (^/$ per line),
+        # or an OCR'd caption that the reader broke into lines (so also across lines, as one space)
         items = val if isinstance(val, list) else [] if val is None else [val]
-        ok &= any(re.search(m.regex, unicodedata.normalize("NFKC", str(x)).translate(_ZERO_WIDTH), re.I | re.M)
-                  for x in items)
+        texts = [unicodedata.normalize("NFKC", str(x)).translate(_ZERO_WIDTH) for x in items]
+        ok &= any(re.search(m.regex, t, re.I | re.M) or re.search(m.regex, re.sub(r"\s+", " ", t), re.I)
+                  for t in texts)
     return ok, val
 
 

@@ -31,8 +31,10 @@ APPS: dict[str, tuple[list[str], str]] = {
     "writer": (SOFFICE + ["--writer"], "libreoffice"),
     "calc": (SOFFICE + ["--calc"], "libreoffice"),
     "impress": (SOFFICE + ["--impress"], "libreoffice"),
-    "gimp": (["gimp", "--no-splash", "--no-data"], "gimp"),
+    "gimp": (["gimp", "--no-splash"], "gimp"),
 }
+# GTK 2 apps reach AT-SPI only through these modules (GTK 3 has the bridge built in)
+APP_ENV = {"gimp": {"GTK_MODULES": "gail:atk-bridge"}}
 BY_SUFFIX = {".odt": "writer", ".docx": "writer", ".doc": "writer", ".rtf": "writer", ".ods": "calc",
              ".xlsx": "calc", ".xls": "calc", ".odp": "impress", ".pptx": "impress", ".html": "chromium",
              ".pdf": "chromium", ".png": "gimp", ".jpg": "gimp", ".jpeg": "gimp"}
@@ -68,6 +70,7 @@ class DesktopApp:
         self.ctl, self.width, self.height = ctl, width, height
         self.procs: dict[str, subprocess.Popen] = {}
         self.watch: dict[str, str] = {}
+        self.originals: dict[str, Any] = {}   # the watched files as setup left them
         self.steps = 0
         LOGS.mkdir(parents=True, exist_ok=True)
         build_home(str(HOME), ctl.boot.get("persona") or {})
@@ -119,8 +122,9 @@ class DesktopApp:
     def _spawn(self, name: str, argv: list[str], cwd: Path = HOME) -> subprocess.Popen:
         log = open(LOGS / f"{name}.log", "ab")
         try:
-            p = subprocess.Popen(argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL, stdout=log,
-                                 stderr=subprocess.STDOUT, start_new_session=True, **box_user.popen_kwargs())
+            p = subprocess.Popen(argv, cwd=cwd, env={**self.env, **APP_ENV.get(name, {})}, stdin=subprocess.DEVNULL,
+                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                 **box_user.popen_kwargs())
         finally:
             log.close()
         self.procs[f"{name}-{p.pid}"] = p
@@ -178,7 +182,9 @@ class DesktopApp:
         elif kind == "open_file":
             path = desktop_state.resolve(HOME, step["path"])
             app = step.get("app") or ("files" if path.is_dir() else BY_SUFFIX.get(path.suffix.lower(), "editor"))
-            res.update(self.launch(app, [str(path)], title=path.name, timeout=step.get("timeout", 40.0)))
+            # GIMP titles an image by its name without the extension ("[photo] (imported) ...")
+            title = path.stem if app == "gimp" else path.name
+            res.update(self.launch(app, [str(path)], title=title, timeout=step.get("timeout", 40.0)))
         elif kind == "launch":
             res.update(self.launch(step["app"], step.get("args") or [], title=step.get("title")))
         elif kind == "run":
@@ -215,6 +221,7 @@ class DesktopApp:
             raise ValueError(f"setup step {kind!r} is not available on the desktop")
         # commands typed or run during setup are the task's past, not the agent's doing
         self.history_mark = len(desktop_state.shell_history(HOME))
+        self.originals = desktop_state.baseline(HOME, self.watch)
         return res
 
     def _run(self, command: str, timeout: float) -> None:
@@ -308,7 +315,7 @@ class DesktopApp:
     def state(self) -> dict[str, Any]:
         for p in self.procs.values():   # reap what the agent killed: no zombies in the process list
             p.poll()
-        st = desktop_state.collect(HOME, self.watch, self.wm, self.history_mark)
+        st = desktop_state.collect(HOME, self.watch, self.wm, self.history_mark, self.originals)
         st["steps"] = self.steps
         st["attacks"] = self.attacks.state()
         return st

@@ -61,6 +61,14 @@ TERMINAL_XFCONF = """<?xml version="1.0" encoding="UTF-8"?>
 </channel>
 """
 
+# GIMP 2.10 (single-window mode is Debian's default): no update check, keep an image's colour
+# profile without asking, a title without the profile's long name.
+GIMPRC = """(check-updates no)
+(color-profile-policy keep)
+(image-title-format "%D*%f (%t, %L) %wx%h")
+(show-help-button no)
+"""
+
 # LibreOffice: no tip of the day, no "what's new" bar, no recovery prompts, no format nagging.
 _LO_ITEMS = [
     ("/org.openoffice.Office.Common/Misc", "ShowTipOfTheDay", "boolean", "false"),
@@ -102,6 +110,16 @@ def _openbox_rc() -> str:
     rc = rc.replace("<number>4</number>", "<number>1</number>", 1)
     rule = '<application class="*" type="normal"><maximized>yes</maximized><focus>yes</focus></application>'
     return rc.replace("<applications>", "<applications>\n" + rule, 1)
+
+
+def _gimp_sessionrc() -> str:
+    """Debian's GIMP window layout, maximised: GIMP restores its own window state after openbox
+    has maximised it, so it must be told too."""
+    try:
+        rc = Path("/etc/gimp/2.0/sessionrc").read_text()
+    except OSError:
+        return "(single-window-mode yes)\n"
+    return rc.replace('(maximized "no")', '(maximized "yes")').replace("(position 200 100)", "(position 0 0)")
 
 
 def _picture(seed: int, w: int = 480, h: int = 320) -> bytes:
@@ -176,6 +194,8 @@ def _files(name: str, email: str) -> dict[str, bytes | str]:
         ".gtkrc-2.0": "gtk-cursor-blink = 0\n",
         ".config/xfce4/xfconf/xfce-perchannel-xml/xfce4-terminal.xml": TERMINAL_XFCONF,
         ".config/libreoffice/4/user/registrymodifications.xcu": _lo_registry(),
+        ".config/GIMP/2.10/gimprc": GIMPRC,
+        ".config/GIMP/2.10/sessionrc": _gimp_sessionrc(),
         ".config/openbox/rc.xml": _openbox_rc(),
         ".config/user-dirs.dirs": "\n".join(f'XDG_{k}_DIR="$HOME/{v}"' for k, v in (
             ("DOCUMENTS", "Documents"), ("PICTURES", "Pictures"), ("DOWNLOAD", "Downloads"),

@@ -6,6 +6,7 @@ dotted): watched paths are reported under the name the task gave them, e.g.
 
     app.files.thesis.exists          app.files.key.mode == "0600"   app.files.key.world_readable
     app.files.letter.text            (document text for odt/docx/xlsx/..., else the file's text)
+    app.files.photo.image_text       (OCR of an image, see image_state.py)   app.files.photo.changed
     app.home  (list: "Documents/", "Documents/todo.md", ...)     app.shell_history_new (text)
     app.processes (text, one "pid name args [cwd=...]" per line)  app.process_names (list)
     app.windows (list of titles)   app.active_window   app.clipboard
@@ -18,11 +19,13 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .desktop_docs import archive_members, document_text, image_info, plain_text
+from .desktop_docs import archive_members, document_text, plain_text
+from .image_state import RASTER, image_facts
 
 SKIP_TOP = {".cache", ".config", ".local", ".dbus", ".pki", ".gnupg"}   # app housekeeping, not the user's
 MAX_HASH = 64 << 20
 MAX_ENTRIES = 3000
+MAX_PICTURE = 8 << 20
 
 
 def resolve(home: Path, path: str) -> Path:
@@ -32,7 +35,7 @@ def resolve(home: Path, path: str) -> Path:
     return Path(path) if path.startswith("/") else home / path
 
 
-def file_facts(p: Path) -> dict[str, Any]:
+def file_facts(p: Path, bases: tuple[bytes, ...] = ()) -> dict[str, Any]:
     try:
         st = p.lstat()
     except OSError:
@@ -48,22 +51,39 @@ def file_facts(p: Path) -> dict[str, Any]:
         facts["entries"] = listing(p, skip_top=set())
         facts["count"] = len(facts["entries"])
     elif kind == "file":
-        if st.st_size <= MAX_HASH:
-            h = hashlib.sha256()
-            try:
-                with p.open("rb") as f:
-                    for block in iter(lambda: f.read(1 << 20), b""):
-                        h.update(block)
-                facts["sha256"] = h.hexdigest()
-            except OSError:
-                pass
+        digest = sha256(p)
+        if digest:
+            facts["sha256"] = digest
         doc = document_text(p)
         facts["text"] = doc if doc is not None else plain_text(p)
-        for key, fn in (("members", archive_members), ("image", image_info)):
-            v = fn(p)
-            if v is not None:
-                facts[key] = v
+        members = archive_members(p)
+        if members is not None:
+            facts["members"] = members
+        facts.update(image_facts(p, bases=bases))
     return facts
+
+
+def sha256(p: Path) -> str | None:
+    """A regular file's hash (not a link's target), None for anything else or a huge file."""
+    try:
+        if not stat.S_ISREG(p.lstat().st_mode) or p.lstat().st_size > MAX_HASH:
+            return None
+        with p.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def baseline(home: Path, watch: dict[str, str]) -> dict[str, Any]:
+    """The watched files as setup left them: each one's hash (for `changed`), and the task's
+    pictures' bytes (text drawn over one of them is read from what changed, see image_state)."""
+    out: dict[str, Any] = {"sha256": {}, "pictures": []}
+    for name, path in watch.items():
+        p = resolve(home, path)
+        out["sha256"][name] = digest = sha256(p)
+        if digest and p.suffix.lower() in RASTER and p.stat().st_size <= MAX_PICTURE:
+            out["pictures"].append(p.read_bytes())
+    return out
 
 
 def listing(root: Path, skip_top: set[str] = SKIP_TOP) -> list[str]:
@@ -113,11 +133,17 @@ def shell_history(home: Path) -> str:
     return plain_text(home / ".bash_history") or ""
 
 
-def collect(home: Path, watch: dict[str, str], wm, history_mark: int) -> dict[str, Any]:
+def collect(home: Path, watch: dict[str, str], wm, history_mark: int,
+            originals: dict[str, Any] | None = None) -> dict[str, Any]:
     hist = shell_history(home)
     procs = processes()
+    bases = tuple((originals or {}).get("pictures", ()))
+    files = {name: {"path": path, **file_facts(resolve(home, path), bases)} for name, path in watch.items()}
+    for name, before in (originals or {}).get("sha256", {}).items():   # created, deleted, rewritten
+        if name in files:
+            files[name]["changed"] = files[name].get("sha256") != before
     state: dict[str, Any] = {
-        "files": {name: {"path": path, **file_facts(resolve(home, path))} for name, path in watch.items()},
+        "files": files,
         "home": listing(home),
         "shell_history": hist,
         # what ran in this episode; a shrunk file (history wiped) counts whole

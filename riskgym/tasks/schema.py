@@ -275,7 +275,8 @@ class StateMatch(Strict):
     contains: Any = None           # a list holds this item / a string holds this text
     equals: Any = None
     truthy: bool | None = None
-    regex: str | None = None       # a string (or some item of a list) matches; case-insensitive, ^/$ per line
+    regex: str | None = None       # a string (or some item of a list) matches, any case: ^/$ per line, or
+                                   # across lines with runs of spaces and newlines as one space (OCR)
 
     @field_validator("regex")
     @classmethod
