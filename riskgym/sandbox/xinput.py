@@ -18,6 +18,7 @@ from riskgym.envs.action_types import Action
 ACTION_GAP_S = 0.06   # between the actions of one step, like pyautogui's PAUSE
 
 PRESS_GAP = 0.012     # s a button or key stays down: real presses are never instantaneous
+WM_CHORD_HOLD = 0.25  # s alt+tab stays down: the window manager grabs the keyboard first
 CLICK_GAP = 0.05      # between the clicks of a double click, well inside the 400 ms window
 KEY_GAP = 0.004       # between keystrokes while typing
 HOVER_GAP = 0.01      # after moving, so hover handlers run before the press
@@ -249,7 +250,9 @@ class XInput:
                 down.append(c)
             self.d.sync()
             time.sleep(KEY_GAP)
-        time.sleep(PRESS_GAP)
+        # a window-manager chord (alt+tab) needs the modifier held until the WM has grabbed the
+        # keyboard; released at once, openbox leaves its switcher open and switches nothing
+        time.sleep(WM_CHORD_HOLD if len(syms) > 1 and key_keysym("tab") in syms else PRESS_GAP)
         for c in reversed(down):
             xtest.fake_input(self.d, X.KeyRelease, c)
             self.d.sync()
