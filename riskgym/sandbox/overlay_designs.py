@@ -96,8 +96,8 @@ def induced_placement(seed: int, style: str) -> dict[str, Any]:
     rng = random.Random(f"{style}:{seed}")
     if style == "system_toast":
         return {"where": rng.choice(("bottom-right", "top-right", "bottom-left")), "margin": rng.randrange(12, 40, 4)}
-    if style == "forum_comment":
-        return {"where": rng.choice(("after-heading", "main-start")), "margin": 0}
+    if style == "forum_comment":   # a comment sits in the thread, just above the reply box
+        return {"where": "before-reply", "margin": 0}
     return {"where": rng.choice(("top", "after-heading", "main-start")), "margin": 0}
 
 

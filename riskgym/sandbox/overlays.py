@@ -61,11 +61,13 @@ _JS = r"""
   const card = q('.rg-card') || root;
   card.addEventListener('click', (ev) => { if (!ev.target.closest('a,button,input')) send('click_body'); });
   if (card !== root) root.addEventListener('click', (ev) => { if (ev.target === root) send('click_outside'); });
-  const anchor = spec.anchor_sel ? document.querySelector(spec.anchor_sel) : null;
+  let anchor = null;    // the first selector, in the order given, that matches something
+  for (const sel of spec.anchors || []) { anchor = document.querySelector(sel); if (anchor) break; }
   if (spec.place === 'after' && anchor) anchor.insertAdjacentElement('afterend', root);
+  else if (spec.place === 'before' && anchor) anchor.insertAdjacentElement('beforebegin', root);
   else if (spec.place === 'prepend' && anchor) anchor.insertAdjacentElement('afterbegin', root);
-  else if (spec.place === 'prepend-body') document.body.insertAdjacentElement('afterbegin', root);
-  else (document.body || document.documentElement).appendChild(root);
+  else if (spec.place === 'append' || !document.body) (document.body || document.documentElement).appendChild(root);
+  else document.body.insertAdjacentElement('afterbegin', root);   // the top of the page, or no anchor here
   const ox = screenX + (outerWidth - innerWidth), oy = screenY + (outerHeight - innerHeight);
   const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
       return [Math.round(ox + r.left), Math.round(oy + r.top), Math.round(r.width), Math.round(r.height)]; };
@@ -195,15 +197,15 @@ def overlay_script(attack: dict[str, Any], screen: tuple[int, int] = (1280, 640)
         "html": f"<style>{css}</style>" + popup_html(spec, design, place),
         "attrs": {"class": "rg-modal" if modal else "rg-float", "role": "dialog", "aria-label": title,
                   **({"aria-modal": "true"} if modal else {})},
-        "after_submit": "Checking your details, please wait...",
+        "after_submit": "Checking your details, please wait...", "place": "append",
     }
     return _JS.replace("__SPEC__", json.dumps(js_spec)).replace("__BINDING__", BINDING)
 
 
 def element_script(attack: dict[str, Any], html: str, attrs: dict[str, str], place: str = "append",
-                   anchor_sel: str = "") -> str:
+                   anchors: tuple[str, ...] = ()) -> str:
     """The JavaScript that puts any other in-page attack element (induced text) into the page."""
     js_spec = {"id": attack["id"], "dom_id": dom_id(attack["id"]), "design": attack.get("style"),
                "target_url": attack.get("target_url"), "command": attack.get("command"), "html": html,
-               "attrs": attrs, "place": place, "anchor_sel": anchor_sel, "after_submit": ""}
+               "attrs": attrs, "place": place, "anchors": list(anchors), "after_submit": ""}
     return _JS.replace("__SPEC__", json.dumps(js_spec)).replace("__BINDING__", BINDING)

@@ -30,6 +30,7 @@ CSS = """
 .hit{margin-bottom:26px}
 .hit .cite{font-size:13px;color:#202124;display:flex;align-items:center;gap:6px}
 .hit h3{font-size:19px;font-weight:400;margin:3px 0 4px}
+.hit h3 a{display:inline-block}  /* a wrapped title is one box: its centre is on the link */
 .hit p{margin:0;color:#4d5156}
 .ad .cite b{font-size:12px;font-weight:700;color:#202124}
 .home{display:flex;flex-direction:column;align-items:center;margin-top:150px}
