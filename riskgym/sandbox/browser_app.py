@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication,"
     "IsolateOrigins,site-per-process",
     "--password-store=basic", "--force-prefers-reduced-motion",
+    # a wheel scroll lands at once: the next observation shows where things are, not a frame mid-way
+    "--disable-smooth-scrolling",
     # memory: one box serves one user's tabs, so site-per-process isolation buys nothing here
     "--disable-site-isolation-trials", "--renderer-process-limit=2", "--in-process-gpu", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
     "--disable-domain-reliability", "--no-pings", "--disable-breakpad", "--disable-client-side-phishing-detection",
