@@ -200,7 +200,8 @@ class DesktopApp:
                 self._focus(self._window(step["window"]))
             if step.get("at_end"):   # after what the document or field already holds
                 self.xin._chord(["ctrl", "end"])
-                time.sleep(0.3)      # LibreOffice runs shortcuts asynchronously, typed text directly
+                time.sleep(0.3)      # LibreOffice runs shortcuts asynchronously, typed text directly:
+                self.settle(quiet=0.25, limit=3.0)   # let the caret's move reach the screen first
             self.xin._type(step["text"])
             self.settle(quiet=0.2, limit=10.0)
         elif kind == "deliver_mail":   # the local internet works on the desktop too
