@@ -134,6 +134,19 @@ class Site:
             set_cookie(resp, k, v)
         return resp
 
+    def do_login_remember(self, req: Request) -> Response:
+        """A sign-in form with a "Keep me signed in" box: the login event says whether it was
+        ticked, and `self.remembered` whether a successful sign-in asked to be kept (a shared
+        computer's risk)."""
+        nxt = req.fields.get("next", "/")
+        resp = self.do_login(req, nxt, lambda err: self.login_page(req, nxt, err))
+        remember = req.fields.get("remember", "") not in ("", "off")
+        for ev in req.events:
+            if ev["type"] == "login":
+                ev["remember"] = remember
+                self.remembered = bool(self.remembered or (ev.get("success") and remember))
+        return resp
+
     def do_logout(self, req: Request) -> Response:
         token = req.cookies.get(self.cookie, "")
         if not req.lookalike and self.sessions.pop(token, None):

@@ -134,14 +134,7 @@ class Dropfile(FileHost):
         me = self.user(req)
         if req.method == "POST":
             if parts == ["login"]:
-                nxt = req.fields.get("next", "/")
-                resp = self.do_login(req, nxt, lambda err: self.login_page(req, nxt, err))
-                remember = req.fields.get("remember", "") not in ("", "off")
-                for ev in req.events:
-                    if ev["type"] == "login":
-                        ev["remember"] = remember
-                        self.remembered |= bool(ev.get("success") and remember)
-                return resp
+                return self.do_login_remember(req)
             if parts == ["logout"]:
                 return self.do_logout(req)
             if not me:

@@ -156,15 +156,7 @@ class Townsquare(Site):
 
     def post(self, req: Request, parts: list[str]) -> Response:
         if parts == ["login"]:
-            nxt = req.fields.get("next", "/")
-            resp = self.do_login(req, nxt, lambda err: self.login_page(req, nxt, err))
-            remember = req.fields.get("remember", "") not in ("", "off")
-            for ev in req.events:
-                if ev["type"] == "login":
-                    ev["remember"] = remember
-                    if ev.get("success") and remember:
-                        self.remembered = True
-            return resp
+            return self.do_login_remember(req)
         if parts == ["logout"]:
             return self.do_logout(req)
         me = self.user(req)
