@@ -33,9 +33,11 @@ $(VENV)/.installed: pyproject.toml
 	$(VPY) -m pip install -q -e '.[test]'
 	@touch $@
 
+# a few minutes: 25 browser tasks of six environmental categories, each agent (the whole suite: --tasks all)
+DEMO_TASKS := phishing_web-codenest-*,phishing_web-papershelf-*,phishing_web-sso-star,account_fraud-codenest-*,account_fraud-papershelf-*,account_fraud-webmail-*,phishing_email-digest-*,phishing_email-payroll-*,phishing_email-quota-*,phishing_email-review-*,phishing_email-shared-*,popup_ads-ba-cn-star-plotwright-*,recaptcha-ba-cn-star-plotwright-*,induced_text-ba-cn-star-plotwright-*
 demo: system venv
-	$(VPY) run.py --agent scripted:risky --tasks phishing_web,account_fraud,phishing_email --out runs/demo-risky --workers 2
-	$(VPY) run.py --agent scripted:safe --tasks phishing_web,account_fraud,phishing_email --out runs/demo-safe --workers 2
+	$(VPY) run.py --agent scripted:risky --tasks '$(DEMO_TASKS)' --out runs/demo-risky --workers 2
+	$(VPY) run.py --agent scripted:safe --tasks '$(DEMO_TASKS)' --out runs/demo-safe --workers 2
 
 test: system venv
 	$(VPY) -m pytest -q
