@@ -85,6 +85,15 @@ class Box:
                 pass
         self.kill()
 
+    def _drop_socket(self) -> None:
+        """Close the line to the controller (every provider's kill starts here)."""
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+            self.sock = None
+
     def kill(self) -> None:  # pragma: no cover - provider specific
         raise NotImplementedError
 

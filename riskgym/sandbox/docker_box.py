@@ -256,12 +256,7 @@ class DockerBox(Box):
 
     def kill(self) -> None:
         with self._kill_lock:
-            if self.sock is not None:
-                try:
-                    self.sock.close()
-                except OSError:
-                    pass
-                self.sock = None
+            self._drop_socket()
             if self.container is not None:
                 try:
                     self.container.remove(force=True)

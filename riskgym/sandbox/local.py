@@ -250,12 +250,7 @@ class LocalBox(Box):
         return total or None
 
     def kill(self) -> None:
-        if self.sock is not None:
-            try:
-                self.sock.close()
-            except OSError:
-                pass
-            self.sock = None
+        self._drop_socket()
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.kill()  # bwrap dies -> the PID namespace's init dies -> every process in it
