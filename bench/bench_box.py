@@ -28,7 +28,7 @@ def stats(xs: list[float]) -> str:
 
 def bench_riskgym(n_boxes: int, n_steps: int) -> dict:
     from riskgym.envs.base import RiskEnv
-    from riskgym.sandbox import BoxConfig, start_box
+    from riskgym.box import BoxConfig, start_box
 
     out: dict = {}
     starts = []

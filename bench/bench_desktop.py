@@ -39,7 +39,7 @@ def main() -> int:
     a = ap.parse_args()
 
     from riskgym.envs.desktop import DesktopEnv
-    from riskgym.sandbox import BoxConfig, start_box
+    from riskgym.box import BoxConfig, start_box
 
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     r: dict[str, list[float]] = {k: [] for k in ("box_start", "reset_warm", "reset_cold", "step_type",

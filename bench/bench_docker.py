@@ -47,7 +47,7 @@ KEYS = ("box_start", "reset_warm", "reset_cold", "step_type", "step_hotkey", "st
 
 def measure(provider: str, tasks_sel: str, rounds: int, think: float) -> dict[str, list[float]]:
     from riskgym.envs.desktop import DesktopEnv
-    from riskgym.sandbox import BoxConfig, start_box
+    from riskgym.box import BoxConfig, start_box
     from riskgym.tasks.loader import select
 
     r: dict[str, list[float]] = {k: [] for k in KEYS}
@@ -97,7 +97,7 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     a = ap.parse_args()
 
-    from riskgym.sandbox.docker_box import connect, default_image
+    from riskgym.box.providers.docker import connect, default_image
 
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     image = connect().images.get(default_image())

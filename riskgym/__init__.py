@@ -2,4 +2,4 @@
 
 __version__ = "0.1.0"
 
-from . import envs as _envs  # noqa: E402,F401  (registers the Gymnasium environments)
+from riskgym import envs as _envs  # noqa: E402,F401  (registers the Gymnasium environments)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskgym.sandbox.local import missing_requirements
+from riskgym.box.providers.local import missing_requirements
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,8 +6,7 @@ import string
 
 import pytest
 
-from riskgym.envs.actions import (MAX_ACTIONS, Action, ActionParseError, normalize_key,
-                                  parse_actions)
+from riskgym.actions.parse import MAX_ACTIONS, Action, ActionParseError, normalize_key, parse_actions
 
 A = Action
 

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from riskgym.agents.base import AgentReply, as_reply
-from riskgym.agents.codegen import actions_code
+from riskgym.actions.codegen import actions_code
 from riskgym.agents.coords import Frame, smart_resize
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError, agent_factory
 from riskgym.agents.model_agent import Completion, ModelAgent
 from riskgym.agents.reply import parse_reply
-from riskgym.envs.action_types import Action
-from riskgym.envs.actions import parse_actions
+from riskgym.actions.types import Action
+from riskgym.actions.parse import parse_actions
 
 ROOT = Path(__file__).resolve().parents[1]
 

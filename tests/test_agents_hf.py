@@ -18,7 +18,7 @@ from transformers import (Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, 
 
 import qwen_tokenizer
 from riskgym.agents.coords import smart_resize
-from riskgym.agents.hf_backend import HFBackend
+from riskgym.agents.backends.hf import HFBackend
 from riskgym.agents.model_agent import AgentSettings, ModelAgent
 
 QWEN2_VL_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",

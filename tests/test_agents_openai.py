@@ -22,8 +22,8 @@ from riskgym.agents.builtin import ModelOptions, model_agent_factory
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError
 from riskgym.agents.model_agent import AgentSettings, ModelAgent, ModelError
-from riskgym.agents.openai_http import OpenAIBackend
-from riskgym.envs.actions import ActionParseError, parse_actions
+from riskgym.agents.backends.openai import OpenAIBackend
+from riskgym.actions.parse import ActionParseError, parse_actions
 
 QWEN = "Qwen/Qwen2-VL-7B-Instruct"
 

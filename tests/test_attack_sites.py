@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from riskgym.sandbox.events import EventLog
-from riskgym.sites.server import SiteServer
+from riskgym.guest.eventlog import EventLog
+from riskgym.sites.web.server import SiteServer
 
 from test_sites import call
 
@@ -77,7 +77,7 @@ def test_checkbox_only_captcha_is_solved_by_the_tick(env):
 
 
 def test_grids_come_from_the_seed():
-    from riskgym.sites.captcha_art import make_grid
+    from riskgym.attacks.captcha.art import make_grid
     assert make_grid(5) == make_grid(5)
     assert make_grid(5)["tiles"] != make_grid(6)["tiles"]
     g = make_grid(9, "boat")

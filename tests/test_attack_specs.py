@@ -7,9 +7,9 @@ import pytest
 from pydantic import ValidationError
 
 from riskgym.envs.base import setup_steps
-from riskgym.sandbox.induced import induced_script
-from riskgym.sandbox.overlay_designs import INDUCED, POPUPS, placement
-from riskgym.sandbox.overlays import overlay_script
+from riskgym.attacks.induced import induced_script
+from riskgym.attacks.popup.designs import INDUCED, POPUPS, placement
+from riskgym.attacks.dom import overlay_script
 from riskgym.tasks.schema import Task
 
 

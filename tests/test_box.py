@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from riskgym.sandbox import BoxConfig, BoxError, start_box
-from riskgym.sandbox import cgroups
+from riskgym.box import BoxConfig, BoxError, start_box
+from riskgym.box.providers import cgroups
 
 pytestmark = pytest.mark.box
 

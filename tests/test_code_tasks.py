@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from riskgym.evaluator.rules import evaluate
+from riskgym.tasks.rules import evaluate
 from riskgym.tasks.loader import load_task_file
 
 TASKS = Path(__file__).resolve().parents[1] / "tasks" / "code"

@@ -8,7 +8,7 @@ import gymnasium as gym
 import pytest
 
 import riskgym  # noqa: F401  (registers riskgym/Desktop-v0)
-from riskgym.sandbox.desktop_attacks import DesktopAttacks, window_spec
+from riskgym.guest.desktop.attacks import DesktopAttacks, window_spec
 from riskgym.tasks.schema import Task
 
 box = pytest.mark.box

@@ -11,10 +11,10 @@ import pytest
 
 from riskgym.envs import env_class
 from riskgym.envs.base import setup_steps
-from riskgym.sandbox.atspi import _name_fields_by_labels
-from riskgym.sandbox.desktop_docs import archive_members, document_text, image_info, make_odt, make_ods
-from riskgym.sandbox.desktop_home import _picture
-from riskgym.sandbox.desktop_state import file_facts, listing, resolve
+from riskgym.guest.desktop.atspi import _name_fields_by_labels
+from riskgym.guest.desktop.docs import archive_members, document_text, image_info, make_odt, make_ods
+from riskgym.guest.desktop.home import _picture
+from riskgym.guest.desktop.state import file_facts, listing, resolve
 from riskgym.tasks import TaskError, load_task_file, load_tasks
 
 DESKTOP_TASK = textwrap.dedent("""\
@@ -156,7 +156,7 @@ def test_a_killed_but_unreaped_process_is_not_listed_as_running():
     import subprocess
     import time
 
-    from riskgym.sandbox.desktop_state import processes
+    from riskgym.guest.desktop.state import processes
 
     p = subprocess.Popen(["sleep", "30"])
     try:

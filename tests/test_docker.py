@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from riskgym.sandbox import BoxConfig, BoxError, start_box
+from riskgym.box import BoxConfig, BoxError, start_box
 
 docker = pytest.importorskip("docker", reason="the docker provider's tests need the Docker SDK (pip install docker)")
 
-from riskgym.sandbox import docker_box  # noqa: E402
+from riskgym.box.providers import docker as docker_box  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_APP = dict(start_app="none", memory_mb=256, max_pids=64, disk_mb=32)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
-from riskgym.sandbox.desktop_home import _picture
-from riskgym.sandbox.desktop_state import baseline, collect, file_facts
-from riskgym.sandbox.image_state import image_facts, xcf_text_layers
+from riskgym.guest.desktop.home import _picture
+from riskgym.guest.desktop.state import baseline, collect, file_facts
+from riskgym.guest.desktop.image_state import image_facts, xcf_text_layers
 
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 needs_tesseract = pytest.mark.skipif(not Path("/usr/bin/tesseract").exists(), reason="tesseract-ocr not installed")
@@ -143,7 +143,7 @@ def test_a_caption_typed_in_gimp_and_exported_is_read_from_the_file():
 
 
 def test_a_state_regex_matches_a_caption_split_over_lines():
-    from riskgym.evaluator.rules import evaluate
+    from riskgym.tasks.rules import evaluate
     from riskgym.tasks.schema import Rule
 
     rule = Rule.model_validate({"state": {"path": "app.files.out.image_text", "regex": r"watch\s*your\s*back"}})

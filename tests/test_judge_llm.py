@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from auditkit import fake_run, run_cli
-from riskgym.evaluator.judge import JudgeOptions, judge_dirs
-from riskgym.evaluator.judge_llm import MalformedVerdict, parse_verdict
+from riskgym.evaluator.judges import JudgeOptions, judge_dirs
+from riskgym.evaluator.judges.llm import MalformedVerdict, parse_verdict
 
 STAR = "phishing_web-codenest-star"
 

@@ -7,7 +7,7 @@ import json
 from playwright.sync_api import sync_playwright
 
 from auditkit import browser_page, fake_run, run_cli
-from riskgym.report import wilson
+from riskgym.reports.summary import wilson
 
 
 def test_summary_keeps_the_contract_and_adds_confidence_and_honesty(tmp_path):
@@ -67,7 +67,7 @@ def test_report_and_comparison_open_in_chromium(tmp_path):
 
 
 def test_summary_breaks_environmental_results_down_by_attack(tmp_path):
-    from riskgym.report import render_md, summarize
+    from riskgym.reports.summary import render_md, summarize
 
     rows = [("a", ["popup:prize"], True), ("b", ["popup:prize", "phishing_site"], False), ("c", ["captcha"], False)]
     for tid, kinds, done in rows:

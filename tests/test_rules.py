@@ -1,7 +1,7 @@
 """Completion rules read effects, and matching resists formatting tricks."""
 from __future__ import annotations
 
-from riskgym.evaluator.rules import evaluate
+from riskgym.tasks.rules import evaluate
 from riskgym.tasks.schema import Rule
 
 

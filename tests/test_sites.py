@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from riskgym.sandbox.events import EventLog
-from riskgym.sites.mailer import deliver
-from riskgym.sites.markup import sanitize_html
-from riskgym.sites.server import SiteServer
+from riskgym.guest.eventlog import EventLog
+from riskgym.sites.mail.mailer import deliver
+from riskgym.sites.web.markup import sanitize_html
+from riskgym.sites.web.server import SiteServer
 
 PW = "Maple-Orbit-42"
 LOOK = "codenest-signin.example"

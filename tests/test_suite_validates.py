@@ -27,7 +27,7 @@ def test_the_suite_has_the_benchmarks_shape():
 @pytest.mark.box
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_every_task_tells_its_risky_reference_from_its_safe_one(category, tmp_path, capsys):
-    from riskgym.validate import validate
+    from riskgym.run.validate import validate
 
     if not any(t.category == category for t in load_tasks().values()):
         pytest.skip(f"no {category} tasks")
@@ -39,7 +39,7 @@ def test_every_task_tells_its_risky_reference_from_its_safe_one(category, tmp_pa
 
 @pytest.mark.box
 def test_a_broken_reference_fails_after_one_retry_and_names_the_task(tmp_path, capsys, monkeypatch):
-    import riskgym.validate as v
+    import riskgym.run.validate as v
 
     good = load_tasks()["phishing_web-codenest-star"]
     step = type(good.reference.safe[0]).model_validate

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from riskgym.sandbox.events import EventLog
-from riskgym.sites.secretscan import find_secrets
-from riskgym.sites.server import SiteServer
+from riskgym.guest.eventlog import EventLog
+from riskgym.sites.web.secretscan import find_secrets
+from riskgym.sites.web.server import SiteServer
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_secret_patterns_flag_secrets_and_spare_placeholders():
 
 @pytest.mark.box
 def test_git_push_from_inside_a_box_reaches_codenest():
-    from riskgym.sandbox import BoxConfig, start_box
+    from riskgym.box import BoxConfig, start_box
     box = start_box("local", BoxConfig(start_app="none", memory_mb=512, max_pids=128, disk_mb=64))
     try:
         script = ("export GIT_AUTHOR_NAME=J GIT_AUTHOR_EMAIL=j@x GIT_COMMITTER_NAME=J GIT_COMMITTER_EMAIL=j@x; "

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from riskgym.envs.actions import Action, parse_actions
+from riskgym.actions.parse import Action, parse_actions
 
 W, H = 1280, 720
 CHROMIUM = "/usr/bin/chromium"
@@ -80,7 +80,7 @@ def browser_page(xvfb):
 
 @pytest.fixture(scope="module")
 def xin(xvfb):
-    from riskgym.sandbox.xinput import XInput
+    from riskgym.guest.xinput import XInput
     x = XInput(xvfb, W, H)
     yield x
     x.close()

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from riskgym.sandbox.box import BoxError  # noqa: E402
-from riskgym.sandbox.docker_box import IMAGE_REPO, connect, image_tag  # noqa: E402
+from riskgym.box.handle import BoxError  # noqa: E402
+from riskgym.box.providers.docker import IMAGE_REPO, connect, image_tag  # noqa: E402
 
 
 def podman_engine() -> str:

@@ -20,7 +20,7 @@ from PIL import Image  # noqa: E402
 
 import riskgym  # noqa: E402,F401
 from riskgym.agents.scripted import find_element  # noqa: E402
-from riskgym.sandbox.overlay_designs import INDUCED, POPUPS  # noqa: E402
+from riskgym.attacks.popup.designs import INDUCED, POPUPS  # noqa: E402
 from riskgym.tasks.schema import Target, Task  # noqa: E402
 
 OUT = Path(__file__).resolve().parent

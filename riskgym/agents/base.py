@@ -43,9 +43,9 @@ def as_reply(out: Any) -> AgentReply:
 def actions_to_code(actions: list[Any]) -> str:
     """A richer reply's `actions`: pyautogui lines, or structured actions such as
     {"kind": "click", "x": 640, "y": 360} (the schema of riskgym.envs.action_types.Action)."""
-    from riskgym.envs.action_types import Action
+    from riskgym.actions.types import Action
 
-    from .codegen import action_code
+    from riskgym.actions.codegen import action_code
 
     lines = []
     for a in actions:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .families import FAMILIES
-from .model_agent import AgentSettings, ModelAgent
+from riskgym.agents.families import FAMILIES
+from riskgym.agents.model_agent import AgentSettings, ModelAgent
 
 MODEL_AGENTS: dict[str, str] = {
     "openai": "any OpenAI-compatible chat server (--base-url, --model); coordinates in screen pixels",
@@ -63,11 +63,11 @@ class SharedFactory:
 
 
 def model_agent_factory(name: str, opts: ModelOptions) -> SharedFactory:
-    from .loader import AgentLoadError
+    from riskgym.agents.loader import AgentLoadError
 
     if name == "hf":
         return _hf_factory(opts, AgentLoadError)
-    from .openai_http import OpenAIBackend, probe
+    from riskgym.agents.backends.openai import OpenAIBackend, probe
 
     family = FAMILIES[name].with_convention(opts.coords)
     model, base_url, server = opts.model or family.default_model, opts.base_url, None
@@ -97,7 +97,7 @@ def model_agent_factory(name: str, opts: ModelOptions) -> SharedFactory:
 
 
 def _start_vllm(name: str, model: str, family, opts: ModelOptions, error: type[Exception]):
-    from .vllm_server import VLLMServer, context_length, why_not
+    from riskgym.agents.backends.vllm import VLLMServer, context_length, why_not
 
     msg = why_not(model, name)
     if msg:
@@ -119,7 +119,7 @@ def _hf_factory(opts: ModelOptions, error: type[Exception]) -> SharedFactory:
                     "(a Qwen2-VL or Qwen2.5-VL checkpoint)")
     if importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None:
         raise error("--agent hf needs torch and transformers: pip install -e '.[hf]'")
-    from .hf_backend import HFBackend
+    from riskgym.agents.backends.hf import HFBackend
 
     try:
         backend = HFBackend.from_pretrained(opts.model, device=opts.device)

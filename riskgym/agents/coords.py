@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from riskgym.envs.action_types import Action
+from riskgym.actions.types import Action
 
 CONVENTIONS = ("screen", "rel1000", "resized")
 

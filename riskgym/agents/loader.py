@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable
 
-from .builtin import MODEL_AGENTS, ModelOptions
+from riskgym.agents.builtin import MODEL_AGENTS, ModelOptions
 
 BUILTINS: dict[str, str] = {
     "scripted:risky": "plays each task's risky reference trajectory",
@@ -71,12 +71,12 @@ def agent_factory(spec: str, options: ModelOptions | None = None, **kwargs: Any)
     """A callable that makes a fresh agent (one per worker). `options` configure the built-in
     model agents; the factory they get may hold a model server: call its close() at the end."""
     if spec.startswith("scripted:"):
-        from .scripted import ScriptedAgent
+        from riskgym.agents.scripted import ScriptedAgent
         which = spec.split(":", 1)[1]
         ScriptedAgent(which)  # validate now, not in a worker
         return lambda: ScriptedAgent(which)
     if spec in MODEL_AGENTS:
-        from .builtin import model_agent_factory
+        from riskgym.agents.builtin import model_agent_factory
         return model_agent_factory(spec, options or ModelOptions())
     plugins = plugin_agents()
     if spec in plugins:

@@ -10,12 +10,12 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-from .base import AgentReply
-from .codegen import actions_code
-from .coords import Frame, smart_resize
-from .families import Family
-from .prompt import Turn, build_messages
-from .reply import parse_reply
+from riskgym.agents.base import AgentReply
+from riskgym.actions.codegen import actions_code
+from riskgym.agents.coords import Frame, smart_resize
+from riskgym.agents.families import Family
+from riskgym.agents.prompt import Turn, build_messages
+from riskgym.agents.reply import parse_reply
 
 
 class ModelError(RuntimeError):

@@ -12,7 +12,7 @@ from typing import Any
 
 from riskgym.tasks.schema import RefStep, Target, Task
 
-from .base import AgentReply
+from riskgym.agents.base import AgentReply
 
 PASSIVE = {"text", "label", "heading", "listitem", "cell", "columnheader", "img", "dialog", "browser-tab"}
 LINE = re.compile(r'^\[(\d+)\] (\S+) "(.*?)"(.*) @\((-?\d+),(-?\d+) (\d+)x(\d+)\)$')

@@ -15,14 +15,13 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from riskgym.evaluator.rules import evaluate
-from riskgym.sandbox import Box, BoxConfig, BoxError, start_box
+from riskgym.tasks.rules import evaluate
+from riskgym.box import Box, BoxConfig, BoxError, start_box
 from riskgym.tasks import Task, load_tasks
-from riskgym.tasks.schema import (Captcha, DeliverMail, InducedText, LureSite, Overlay, PhishingMail, PhishingSite,
-                                  SearchAd)
+from riskgym.tasks.schema import Captcha, DeliverMail, InducedText, LureSite, Overlay, PhishingMail, PhishingSite, SearchAd
 
-from .actions import ActionParseError, parse_actions
-from .spaces import FreeText, screenshot_from_bytes
+from riskgym.actions.parse import ActionParseError, parse_actions
+from riskgym.envs.spaces import FreeText, screenshot_from_bytes
 
 SPECIAL = {"DONE", "FAIL", "WAIT"}
 

@@ -1,7 +1,7 @@
 """riskgym/Browser-v0: a real Chromium on a real X screen in the box, pyautogui-style actions."""
 from __future__ import annotations
 
-from .base import RiskEnv
+from riskgym.envs.base import RiskEnv
 
 
 class BrowserEnv(RiskEnv):

@@ -10,8 +10,8 @@ from typing import Any
 
 from gymnasium import spaces
 
-from .base import RiskEnv
-from .spaces import FreeText
+from riskgym.envs.base import RiskEnv
+from riskgym.envs.spaces import FreeText
 
 
 class DesktopEnv(RiskEnv):

@@ -25,8 +25,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from riskgym.evaluator.records import AuditError, Episode, load_episode, episode_dirs, write_json
-from riskgym.evaluator.rules import evaluate
+from riskgym.core.records import AuditError, Episode, load_episode, episode_dirs, write_json
+from riskgym.tasks.rules import evaluate
 
 PASSIVE = {"done", "fail", "wait"}
 
@@ -89,7 +89,7 @@ def _verdicts(ep: Episode, judge_name: str) -> dict[str, Any]:
 
 def calibrate(ref_dir: Path, judge, *, force: bool = False, say: Callable[[str], None] = print) -> dict[str, Any]:
     """Judge both reference runs of a validate directory and score the judge against the labels."""
-    from riskgym.evaluator.judge import judge_run
+    from riskgym.evaluator.judges import judge_run
 
     ref_dir = Path(ref_dir)
     if not ((ref_dir / "risky").is_dir() and (ref_dir / "safe").is_dir()):

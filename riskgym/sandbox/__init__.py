@@ -1,19 +1,4 @@
-"""Boxes: one isolated process tree per episode, started by a provider."""
-from __future__ import annotations
-
-from .box import Box, BoxConfig, BoxError
-
-PROVIDERS = ("local", "docker")
-
-
-def start_box(provider: str = "local", config: BoxConfig | None = None) -> Box:
-    if provider == "local":
-        from .local import LocalBox
-        return LocalBox(config)
-    if provider == "docker":
-        from .docker_box import DockerBox
-        return DockerBox(config)
-    raise BoxError(f"unknown provider {provider!r} (available: {', '.join(PROVIDERS)})")
-
+"""Old import path, kept for one release: boxes now live in riskgym.box (see docs/extending.md)."""
+from riskgym.box import PROVIDERS, Box, BoxConfig, BoxError, start_box
 
 __all__ = ["Box", "BoxConfig", "BoxError", "PROVIDERS", "start_box"]

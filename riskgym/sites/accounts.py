@@ -11,8 +11,8 @@ import secrets
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import layout as L
-from .base import Request, Response, Site, html, not_found, redirect, safe_next, set_cookie
+from riskgym.sites.web import layout as L
+from riskgym.sites.web.base import Request, Response, Site, html, not_found, redirect, safe_next, set_cookie
 
 CSS = """
 :root{--accent:#0f6e6e;--ring:rgba(15,110,110,.2);--link:#0f6e6e}

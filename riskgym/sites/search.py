@@ -15,8 +15,8 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import layout as L
-from .base import Request, Response, Site, html, not_found, redirect
+from riskgym.sites.web import layout as L
+from riskgym.sites.web.base import Request, Response, Site, html, not_found, redirect
 
 CSS = """
 :root{--accent:#5b3fd6;--link:#1a0dab}
@@ -72,7 +72,7 @@ class Search(Site):
                     out.append({"title": f"{i['title']} · Issue #{i['number']} · {r['full']}",
                                 "url": f"{url}/issues/{i['number']}", "text": (i.get("body") or "")[:220]})
         if "papershelf" in sites:
-            from .papers_data import PAPERS
+            from riskgym.sites.papershelf.data import PAPERS
             for p in PAPERS:
                 out.append({"title": p["title"], "url": f"http://papershelf.example/abs/{p['id']}",
                             "text": ", ".join(p["authors"]) + ". " + p["abstract"][:200]})

@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .matrix import expand, is_matrix, load_bases
-from .schema import CATEGORIES, ENVIRONMENTAL, Attachment, Task
+from riskgym.tasks.matrix import expand, is_matrix, load_bases
+from riskgym.tasks.schema import CATEGORIES, ENVIRONMENTAL, Attachment, Task
 
 REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from .schema import ENVIRONMENTAL, USER, RefStep, SetupStep, Strict, Task
+from riskgym.tasks.schema import ENVIRONMENTAL, USER, RefStep, SetupStep, Strict, Task
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -107,7 +107,7 @@ def expand(data: dict[str, Any], path: Path, bases: dict[str, BaseTask], errors:
     try:
         m = Matrix.model_validate(data)
     except ValidationError as exc:
-        from .loader import _loc
+        from riskgym.tasks.loader import _loc
         errors += [f"{path}: field '{_loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
         return []
     if m.category not in ENVIRONMENTAL + USER:
@@ -167,7 +167,7 @@ def expand(data: dict[str, Any], path: Path, bases: dict[str, BaseTask], errors:
         try:
             out.append(Task.model_validate(task))
         except ValidationError as exc:
-            from .loader import _loc
+            from riskgym.tasks.loader import _loc
             errors += [f"{where} ({tid}): field '{_loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
     return out
 
@@ -175,7 +175,7 @@ def expand(data: dict[str, Any], path: Path, bases: dict[str, BaseTask], errors:
 def load_bases(root: Path, errors: list[str]) -> dict[str, BaseTask]:
     import yaml
 
-    from .loader import _loc, _resolve_assets
+    from riskgym.tasks.loader import _loc, _resolve_assets
 
     bases: dict[str, BaseTask] = {}
     for path in sorted((root / "bases").glob("*.yaml")):

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from .references import References, RefStep, Strict, Target  # noqa: F401  (callers import them from here)
+from riskgym.tasks.references import References, RefStep, Strict, Target  # noqa: F401  (callers import them from here)
 
 ENVIRONMENTAL = ("phishing_web", "popup_ads", "induced_text", "recaptcha", "account_fraud", "phishing_email")
 USER = ("web", "social_media", "code", "os_operation", "file_io", "office", "multimedia")
@@ -172,7 +172,7 @@ class Field_(Strict):
     type: str = "text"
 
 
-# Pop-up designs (riskgym/sandbox/overlay_designs.py gives each its look and default texts).
+# Pop-up designs (riskgym/attacks/popup/designs.py gives each its look and default texts).
 POPUP_DESIGNS = ("signin", "popup", "discount", "prize", "wheel", "update", "cookie", "chat")
 
 

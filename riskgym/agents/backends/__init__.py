@@ -1,0 +1,1 @@
+"""Where a model agent's replies come from: one module per backend."""

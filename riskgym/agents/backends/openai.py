@@ -1,0 +1,181 @@
+"""Backend for any server that speaks OpenAI's chat-completions protocol (vLLM, SGLang, hosted APIs).
+
+Screenshots go inline as base64 PNG data URLs. Rate limits (429), server errors (5xx), timeouts,
+dropped connections and malformed bodies are retried with exponential backoff (honouring
+Retry-After); other client errors (bad key, unknown model) fail at once with the server's words.
+Each call reports its token usage and latency.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import random
+import time
+from typing import Any
+
+import httpx
+
+from riskgym.agents.model_agent import Completion, ModelError
+
+RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+class _Rejected(Exception):
+    """The server refused one of the family's optional request fields: send it again without."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class _Transient(Exception):
+    """Worth another try."""
+
+    def __init__(self, msg: str, retry_after: float | None = None) -> None:
+        super().__init__(msg)
+        self.retry_after = retry_after
+
+
+def image_url(img) -> str:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def wire_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Neutral messages -> OpenAI content parts (text stays a plain string where it can)."""
+    out = []
+    for m in messages:
+        parts = [{"type": "image_url", "image_url": {"url": image_url(p["image"])}} if p["type"] == "image"
+                 else {"type": "text", "text": p["text"]} for p in m["content"]]
+        if all(p["type"] == "text" for p in parts):
+            out.append({"role": m["role"], "content": "".join(p["text"] for p in parts)})
+        else:
+            out.append({"role": m["role"], "content": parts})
+    return out
+
+
+class OpenAIBackend:
+    def __init__(self, base_url: str, model: str, api_key: str | None = None, *, stream: bool = False,
+                 timeout: float = 120.0, retries: int = 5, backoff_s: float = 1.0,
+                 extra_body: dict[str, Any] | None = None) -> None:
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.model, self.stream = model, stream
+        self.retries, self.backoff_s = retries, backoff_s
+        self.extra_body = dict(extra_body or {})
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.client = httpx.Client(headers=headers, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def complete(self, messages: list[dict[str, Any]], max_tokens: int, temperature: float) -> Completion:
+        body = {"model": self.model, "messages": wire_messages(messages), "max_tokens": max_tokens,
+                "temperature": temperature, "stream": self.stream, **self.extra_body}
+        if self.stream:
+            body["stream_options"] = {"include_usage": True}
+        t0 = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                text, usage = (self._streamed if self.stream else self._plain)(body, time.monotonic())
+                usage.update(latency_s=round(time.monotonic() - t0, 3), retries=attempt)
+                return Completion(text, usage)
+            except _Rejected as exc:   # e.g. a hosted API that does not take vLLM's skip_special_tokens
+                body.pop(exc.key, None)
+                self.extra_body.pop(exc.key, None)
+            except _Transient as exc:
+                if attempt == self.retries:
+                    raise ModelError(f"{self.url}: gave up after {attempt + 1} tries: {exc}") from None
+                wait = self.backoff_s * 2 ** attempt * (0.5 + random.random() / 2)   # jitter: workers spread out
+                if exc.retry_after is not None:
+                    wait = max(wait, min(exc.retry_after, 60.0))
+                attempt += 1
+                time.sleep(wait)
+
+    # -- one try each ------------------------------------------------------------------------
+    def _check(self, r: httpx.Response) -> None:
+        if r.status_code == 200:
+            return
+        r.read()
+        detail = r.text[:300].strip()
+        try:
+            detail = json.loads(r.text)["error"]["message"]
+        except Exception:
+            pass
+        msg = f"HTTP {r.status_code}: {detail}"
+        if r.status_code in (400, 422):
+            for key in self.extra_body:
+                if key in str(detail):
+                    raise _Rejected(key)
+        if r.status_code in RETRY_STATUS or r.status_code >= 500:
+            ra = r.headers.get("retry-after")
+            raise _Transient(msg, float(ra) if ra and ra.replace(".", "", 1).isdigit() else None)
+        raise ModelError(f"{self.url} (model {self.model!r}): {msg}")
+
+    def _plain(self, body: dict[str, Any], start: float) -> tuple[str, dict[str, Any]]:
+        try:
+            r = self.client.post(self.url, json=body)
+            self._check(r)
+            data = r.json()
+            text = data["choices"][0]["message"].get("content") or ""
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise _Transient(f"{type(exc).__name__}: {exc}") from None
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise _Transient(f"malformed reply ({type(exc).__name__}: {exc}): {r.text[:200]!r}") from None
+        return text, _usage(data.get("usage"))
+
+    def _streamed(self, body: dict[str, Any], start: float) -> tuple[str, dict[str, Any]]:
+        pieces: list[str] = []
+        usage: dict[str, Any] = {}
+        first = None
+        try:
+            with self.client.stream("POST", self.url, json=body) as r:
+                self._check(r)
+                done = False
+                for line in r.iter_lines():
+                    if not line.startswith("data:"):
+                        continue           # SSE comments, event names, blank separators
+                    payload = line[5:].strip()
+                    if payload == "[DONE]":
+                        done = True
+                        break
+                    chunk = json.loads(payload)
+                    if chunk.get("usage"):
+                        usage = _usage(chunk["usage"])
+                    for choice in chunk.get("choices") or []:
+                        piece = (choice.get("delta") or {}).get("content")
+                        if piece:
+                            first = first or time.monotonic()
+                            pieces.append(piece)
+                if not done:
+                    raise _Transient("stream ended before [DONE]")
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise _Transient(f"{type(exc).__name__}: {exc}") from None
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise _Transient(f"malformed stream chunk ({type(exc).__name__}: {exc})") from None
+        if first is not None:
+            usage["ttft_s"] = round(first - start, 3)   # time to first token of the try that worked
+        return "".join(pieces), usage
+
+
+def _usage(u: Any) -> dict[str, Any]:
+    if not isinstance(u, dict):
+        return {}
+    return {k: u[k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")
+            if isinstance(u.get(k), int)}
+
+
+def probe(base_url: str, api_key: str | None = None, timeout: float = 15.0) -> tuple[list[str], str | None]:
+    """The model names the server lists at /models, and why it could not be reached (None if it
+    answered at all: a server without /models is still a server)."""
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        r = httpx.get(base_url.rstrip("/") + "/models", headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        return [], f"{type(exc).__name__}: {exc}"
+    try:
+        return ([m["id"] for m in r.json()["data"]] if r.status_code == 200 else []), None
+    except (ValueError, KeyError, TypeError):
+        return [], None

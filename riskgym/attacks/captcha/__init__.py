@@ -1,0 +1,1 @@
+"""The local CAPTCHA: its challenge site and its picture grid."""

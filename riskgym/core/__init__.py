@@ -1,0 +1,1 @@
+"""Layer 0: the contracts every other layer shares (event matching, the host-guest frames, run records, the registry)."""

@@ -1,0 +1,1 @@
+"""CodeNest (codenest.example): a code host with a real git remote."""

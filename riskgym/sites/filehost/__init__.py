@@ -1,0 +1,1 @@
+"""The file hosts: Dropfile (dropfile.example) and XferNow (xfer-now.example)."""

@@ -1,0 +1,1 @@
+"""PaperShelf (papershelf.example): a preprint server."""

@@ -1,0 +1,1 @@
+"""Townsquare (townsquare.example): a social network and forum."""
