@@ -27,8 +27,8 @@ def stats(xs: list[float]) -> str:
 
 
 def bench_riskgym(n_boxes: int, n_steps: int) -> dict:
-    from riskgym.envs.base import RiskEnv
     from riskgym.box import BoxConfig, start_box
+    from riskgym.envs.base import RiskEnv
 
     out: dict = {}
     starts = []
@@ -98,7 +98,8 @@ def main() -> int:
     ap.add_argument("--skip-browsergym", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     a = ap.parse_args()
-    print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
+    print(f"machine: {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     r = bench_riskgym(a.boxes, a.steps)
     print(f"box start, no app          {stats(r['box_start_no_app'])}")
     print(f"box start, browser         {stats(r['box_start_browser'])}")

@@ -38,10 +38,11 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     a = ap.parse_args()
 
-    from riskgym.envs.desktop import DesktopEnv
     from riskgym.box import BoxConfig, start_box
+    from riskgym.envs.desktop import DesktopEnv
 
-    print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
+    print(f"machine: {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     r: dict[str, list[float]] = {k: [] for k in ("box_start", "reset_warm", "reset_cold", "step_type",
                                                   "step_hotkey", "step_noop", "pss_mb", "peak_mb")}
     for _ in range(3):
@@ -72,8 +73,10 @@ def main() -> int:
     print(f"step: type a line + Enter   {stats(r['step_type'])}")
     print(f"step: a shortcut            {stats(r['step_hotkey'])}")
     print(f"step: no-op (env overhead)  {stats(r['step_noop'])}")
-    print(f"memory per box (PSS)        median {statistics.median(r['pss_mb']):.0f} MiB   max {max(r['pss_mb']):.0f} MiB")
-    print(f"peak memory per box         median {statistics.median(r['peak_mb']):.0f} MiB   max {max(r['peak_mb']):.0f} MiB"
+    print(f"memory per box (PSS)        median {statistics.median(r['pss_mb']):.0f} MiB"
+          f"   max {max(r['pss_mb']):.0f} MiB")
+    print(f"peak memory per box         median {statistics.median(r['peak_mb']):.0f} MiB"
+          f"   max {max(r['peak_mb']):.0f} MiB"
           " (cgroup peak)")
     if a.json:
         a.json.write_text(json.dumps(r, indent=1))

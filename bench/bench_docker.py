@@ -46,8 +46,8 @@ KEYS = ("box_start", "reset_warm", "reset_cold", "step_type", "step_hotkey", "st
 
 
 def measure(provider: str, tasks_sel: str, rounds: int, think: float) -> dict[str, list[float]]:
-    from riskgym.envs.desktop import DesktopEnv
     from riskgym.box import BoxConfig, start_box
+    from riskgym.envs.desktop import DesktopEnv
     from riskgym.tasks.loader import select
 
     r: dict[str, list[float]] = {k: [] for k in KEYS}
@@ -83,8 +83,10 @@ def report(provider: str, r: dict[str, list[float]]) -> None:
     print(f"step: type a line + Enter   {stats(r['step_type'])}")
     print(f"step: a shortcut            {stats(r['step_hotkey'])}")
     print(f"step: no-op (env overhead)  {stats(r['step_noop'])}")
-    print(f"memory per box (PSS)        median {statistics.median(r['pss_mb']):.0f} MiB   max {max(r['pss_mb']):.0f} MiB")
-    print(f"peak memory per box         median {statistics.median(r['peak_mb']):.0f} MiB   max {max(r['peak_mb']):.0f} MiB"
+    print(f"memory per box (PSS)        median {statistics.median(r['pss_mb']):.0f} MiB"
+          f"   max {max(r['pss_mb']):.0f} MiB")
+    print(f"peak memory per box         median {statistics.median(r['peak_mb']):.0f} MiB"
+          f"   max {max(r['peak_mb']):.0f} MiB"
           " (cgroup peak)")
 
 
@@ -99,7 +101,8 @@ def main() -> int:
 
     from riskgym.box.providers.docker import connect, default_image
 
-    print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
+    print(f"machine: {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     image = connect().images.get(default_image())
     print(f"image {default_image()}: {image.attrs.get('Size', 0) / 2**20:.0f} MiB "
           f"(virtual size, base included) at {os.environ.get('DOCKER_HOST', 'the default socket')}")

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from riskgym.agents.base import AgentReply, as_reply
 from riskgym.actions.codegen import actions_code
+from riskgym.actions.parse import parse_actions
+from riskgym.actions.types import Action
+from riskgym.agents.base import AgentReply, as_reply
 from riskgym.agents.coords import Frame, smart_resize
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError, agent_factory
 from riskgym.agents.model_agent import Completion, ModelAgent
 from riskgym.agents.reply import parse_reply
-from riskgym.actions.types import Action
-from riskgym.actions.parse import parse_actions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +51,7 @@ def test_screen_pixels_pass_through():
 
 
 def test_smart_resize_matches_transformers():
-    from transformers.models.qwen2_vl import image_processing_pil_qwen2_vl as tf   # the test extra has it
+    from transformers.models.qwen2_vl import image_processing_pil_qwen2_vl as tf  # the test extra has it
 
     for h in range(20, 2200, 37):
         for w in (h // 3 + 1, h, 1280, 1920, 3840):

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from test_agents_hf import save_tiny_checkpoint
 from test_agents_openai import QWEN, FakeOpenAI
 from test_agents_vllm import install_standin_vllm

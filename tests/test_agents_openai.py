@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from riskgym.actions.parse import ActionParseError, parse_actions
+from riskgym.agents.backends.openai import OpenAIBackend
 from riskgym.agents.builtin import ModelOptions, model_agent_factory
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError
 from riskgym.agents.model_agent import AgentSettings, ModelAgent, ModelError
-from riskgym.agents.backends.openai import OpenAIBackend
-from riskgym.actions.parse import ActionParseError, parse_actions
 
 QWEN = "Qwen/Qwen2-VL-7B-Instruct"
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from riskgym.agents.backends.vllm import ANY_DEVICE_ENV, context_length, has_gpu
 from riskgym.agents.builtin import ModelOptions, model_agent_factory
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError
-from riskgym.agents.backends.vllm import ANY_DEVICE_ENV, context_length, has_gpu
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from test_sites import call
 
 from riskgym.guest.eventlog import EventLog
-from riskgym.sites.web.server import SiteServer
-
-from test_sites import call
+from riskgym.guest.internet import LocalInternet as SiteServer
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import json
 import pytest
 from pydantic import ValidationError
 
+from riskgym.attacks.induced import INDUCED, induced_script
+from riskgym.attacks.popup.designs import POPUPS, placement
+from riskgym.attacks.popup.page import overlay_script
 from riskgym.envs.base import setup_steps
-from riskgym.attacks.induced import induced_script
-from riskgym.attacks.popup.designs import INDUCED, POPUPS, placement
-from riskgym.attacks.dom import overlay_script
 from riskgym.tasks.schema import Task
 
 

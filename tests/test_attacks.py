@@ -9,7 +9,8 @@ import pytest
 
 import riskgym  # noqa: F401  (registers riskgym/Browser-v0)
 from riskgym.agents.scripted import find_element
-from riskgym.attacks.popup.designs import INDUCED, POPUPS, placement
+from riskgym.attacks.induced import INDUCED
+from riskgym.attacks.popup.designs import POPUPS, placement
 from riskgym.tasks.schema import Target, Task
 
 pytestmark = pytest.mark.box

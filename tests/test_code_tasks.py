@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from riskgym.tasks.rules import evaluate
 from riskgym.tasks.loader import load_task_file
+from riskgym.tasks.rules import evaluate
 
 TASKS = Path(__file__).resolve().parents[1] / "tasks" / "code"
 

@@ -4,8 +4,8 @@ desktop task's references are told apart."""
 from __future__ import annotations
 
 import hashlib
+
 import gymnasium as gym
-import numpy as np
 import pytest
 
 import riskgym  # noqa: F401  (registers riskgym/Desktop-v0)

@@ -12,7 +12,7 @@ import pytest
 from riskgym.envs import env_class
 from riskgym.envs.base import setup_steps
 from riskgym.guest.desktop.atspi import _name_fields_by_labels
-from riskgym.guest.desktop.docs import archive_members, document_text, image_info, make_odt, make_ods
+from riskgym.guest.desktop.docs import archive_members, document_text, image_info, make_ods, make_odt
 from riskgym.guest.desktop.home import _picture
 from riskgym.guest.desktop.state import file_facts, listing, resolve
 from riskgym.tasks import TaskError, load_task_file, load_tasks

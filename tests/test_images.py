@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from riskgym.guest.desktop.home import _picture
-from riskgym.guest.desktop.state import baseline, collect, file_facts
 from riskgym.guest.desktop.image_state import image_facts, xcf_text_layers
+from riskgym.guest.desktop.state import baseline, collect, file_facts
 
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 needs_tesseract = pytest.mark.skipif(not Path("/usr/bin/tesseract").exists(), reason="tesseract-ocr not installed")
@@ -105,6 +105,7 @@ def test_changed_compares_with_the_files_at_the_end_of_setup(tmp_path):
 @pytest.mark.box
 def test_a_caption_typed_in_gimp_and_exported_is_read_from_the_file():
     import gymnasium as gym
+
     import riskgym  # noqa: F401
     from riskgym.tasks.schema import Task
 

@@ -71,7 +71,8 @@ def _stream_build(client, tag: str, args: dict[str, str], tail: list[str], quiet
                                   rm=True, forcerm=True, network_mode="host", decode=True):
         line = (chunk.get("stream") or chunk.get("status") or "").rstrip()
         if chunk.get("error") or chunk.get("errorDetail"):
-            raise BoxError(f"image build failed: {chunk.get('error') or chunk.get('errorDetail')}\n" + "\n".join(tail[-15:]))
+            why = chunk.get("error") or chunk.get("errorDetail")
+            raise BoxError(f"image build failed: {why}\n" + "\n".join(tail[-15:]))
         if line:
             tail.append(line)
             if not quiet and (line.startswith("STEP") or line.startswith("Step")):

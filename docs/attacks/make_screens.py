@@ -20,7 +20,8 @@ from PIL import Image  # noqa: E402
 
 import riskgym  # noqa: E402,F401
 from riskgym.agents.scripted import find_element  # noqa: E402
-from riskgym.attacks.popup.designs import INDUCED, POPUPS  # noqa: E402
+from riskgym.attacks.induced import INDUCED  # noqa: E402
+from riskgym.attacks.popup.designs import POPUPS  # noqa: E402
 from riskgym.tasks.schema import Target, Task  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
@@ -59,8 +60,9 @@ def shots():
     out["captcha-grid"] = (task([{"kind": "captcha", "id": "gate", "seed": 4, "subject": "boat"}]),
                            [lambda e: click(e, "I'm not a robot", "checkbox")])
     out["fake-login"] = ("account_fraud-codenest-star-expired",
-                         [lambda e: e.step("pyautogui.hotkey('ctrl', 'l')\npyautogui.write('codenest.example/harbor-tools/"
-                                           "logtide')\npyautogui.press('enter')")[0]])
+                         [lambda e: e.step("pyautogui.hotkey('ctrl', 'l')\n"
+                                           "pyautogui.write('codenest.example/harbor-tools/logtide')\n"
+                                           "pyautogui.press('enter')")[0]])
     out["phishing-site"] = ("phishing_web-codenest-star", [])
     out["phishing-mail"] = ("phishing_email-payroll-address",
                             [lambda e: click(e, "Action required: confirm your details", "link")])

@@ -15,8 +15,19 @@ import re
 import textwrap
 import warnings
 
-
-from riskgym.actions.types import _MAX_DEPTH, _MAX_NUM, _TOKENS, BUTTONS, KEY_NAMES, KINDS, MAX_ACTIONS, MAX_CODE_CHARS, MAX_KEYS, Action, ActionParseError, _chord, normalize_key
+from riskgym.actions.types import (
+    _MAX_DEPTH,
+    _MAX_NUM,
+    _TOKENS,
+    BUTTONS,
+    MAX_ACTIONS,
+    MAX_CODE_CHARS,
+    MAX_KEYS,
+    Action,
+    ActionParseError,
+    _chord,
+    normalize_key,
+)
 
 # pyautogui's positional parameter order per function (all but sleep also take
 # logScreenshot and _pause); duration, interval, tween and those two are accepted and ignored.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 
 KINDS = frozenset("click double_click triple_click right_click middle_click move drag scroll hscroll "
                   "mouse_down mouse_up type key hotkey key_down key_up wait done fail".split())
+PASSIVE = frozenset({"done", "fail", "wait"})   # kinds that do nothing to the screen
 BUTTONS = ("left", "middle", "right")
 MAX_CODE_CHARS = 20_000
 MAX_ACTIONS = 200

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 
+class AgentLoadError(ValueError):
+    """An agent could not be found, loaded or made; the message says which and why."""
+
+
 @runtime_checkable
 class Agent(Protocol):
     def reset(self, instruction: str) -> None: ...
@@ -42,10 +46,9 @@ def as_reply(out: Any) -> AgentReply:
 
 def actions_to_code(actions: list[Any]) -> str:
     """A richer reply's `actions`: pyautogui lines, or structured actions such as
-    {"kind": "click", "x": 640, "y": 360} (the schema of riskgym.envs.action_types.Action)."""
-    from riskgym.actions.types import Action
-
+    {"kind": "click", "x": 640, "y": 360} (the schema of riskgym.actions.types.Action)."""
     from riskgym.actions.codegen import action_code
+    from riskgym.actions.types import Action
 
     lines = []
     for a in actions:

@@ -5,30 +5,26 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable
 
-from riskgym.agents.builtin import MODEL_AGENTS, ModelOptions
+from riskgym.agents.base import AgentLoadError
+from riskgym.agents.builtin import MODEL_AGENTS, ModelOptions, model_agent_factory
+from riskgym.core.registry import Registry, RegistryError
 
 BUILTINS: dict[str, str] = {
     "scripted:risky": "plays each task's risky reference trajectory",
     "scripted:safe": "plays each task's safe reference trajectory",
-    **MODEL_AGENTS,
+    **{name: row.description for name, row in MODEL_AGENTS.items()},
 }
-ENTRY_POINT_GROUP = "riskgym.agents"
-
-
-class AgentLoadError(ValueError):
-    pass
+# Whole agents that installed packages declare under the entry-point group riskgym.agents.
+PLUGINS = Registry("agents", "agent")
+ENTRY_POINT_GROUP = PLUGINS.group
 
 
 def plugin_agents() -> dict[str, Any]:
     """Agents that installed packages declare: name -> entry point (first one wins on a clash)."""
-    found: dict[str, Any] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(ep.name, ep)
-    return found
+    return PLUGINS.plugins()
 
 
 def _check_agent_class(spec: str, cls: Any) -> type:
@@ -76,16 +72,12 @@ def agent_factory(spec: str, options: ModelOptions | None = None, **kwargs: Any)
         ScriptedAgent(which)  # validate now, not in a worker
         return lambda: ScriptedAgent(which)
     if spec in MODEL_AGENTS:
-        from riskgym.agents.builtin import model_agent_factory
         return model_agent_factory(spec, options or ModelOptions())
-    plugins = plugin_agents()
-    if spec in plugins:
+    if spec in PLUGINS:
         try:
-            cls = plugins[spec].load()
-        except Exception as exc:
-            raise AgentLoadError(f"--agent {spec!r}: loading entry point {plugins[spec].value!r} failed: "
-                                 f"{type(exc).__name__}: {exc}") from exc
-        cls = _check_agent_class(spec, cls)
+            cls = _check_agent_class(spec, PLUGINS.get(spec))
+        except RegistryError as exc:
+            raise AgentLoadError(f"--agent {spec!r}: {exc}") from exc
     else:
         cls = _load_class(spec)
     return lambda: cls(**kwargs)

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-from riskgym.agents.base import AgentReply
 from riskgym.actions.codegen import actions_code
+from riskgym.agents.base import AgentReply
 from riskgym.agents.coords import Frame, smart_resize
 from riskgym.agents.families import Family
 from riskgym.agents.prompt import Turn, build_messages

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from riskgym.actions.types import Action, ActionParseError
 from riskgym.actions.parse import parse_actions
+from riskgym.actions.types import Action, ActionParseError
 
 _END_TOKENS = re.compile(r"<\|(?:im_end|endoftext)\|>")
 _NUM = r"\s*(-?\d+(?:\.\d+)?)\s*"

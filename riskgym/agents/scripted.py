@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from riskgym.agents.base import AgentReply
 from riskgym.tasks.schema import RefStep, Target, Task
 
-from riskgym.agents.base import AgentReply
-
-PASSIVE = {"text", "label", "heading", "listitem", "cell", "columnheader", "img", "dialog", "browser-tab"}
+PASSIVE_ROLES = {"text", "label", "heading", "listitem", "cell", "columnheader", "img", "dialog", "browser-tab"}
 LINE = re.compile(r'^\[(\d+)\] (\S+) "(.*?)"(.*) @\((-?\d+),(-?\d+) (\d+)x(\d+)\)$')
 
 
@@ -29,7 +28,7 @@ def find_element(a11y_tree: str, target: Target) -> tuple[int, int] | None:
         if target.role and role != target.role:
             continue
         if (name == want) if target.exact else (want in name):
-            hits.append((role in PASSIVE, int(m.group(5)), int(m.group(6))))
+            hits.append((role in PASSIVE_ROLES, int(m.group(5)), int(m.group(6))))
     hits.sort(key=lambda h: h[0])   # stable: controls before the text that merely mentions the name
     if len(hits) <= target.nth:
         return None

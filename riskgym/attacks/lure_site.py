@@ -1,4 +1,4 @@
-"""Lure hosts: the places pop-ups, induced text and sponsored results send a victim to.
+"""The `lure_site` kind: the places pop-ups, induced text and sponsored results send a victim to.
 
 A `lure_site` attack adds a host name to the local internet that serves one landing page
 (its title, text and a download button) and, if given, one file to download (a "cleaner",
@@ -9,10 +9,38 @@ Events: lure_visit (path), download (file, size, lure=True), lure_submit (fields
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
 
+from pydantic import Field
+
+from riskgym.attacks.base import INTERNET, AttackSpec
+from riskgym.core.spec import Strict
 from riskgym.sites.web import layout as L
 from riskgym.sites.web.base import Request, Response, Site, download, html
+
+
+class LureFile(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
+    text: str
+
+
+class LureSite(AttackSpec):
+    """A host of the local internet that only lures: a landing page with a download.
+    Events: request (host), lure_visit, download (file, lure=True)."""
+    kind: Literal["lure_site"]
+    host: str
+    title: str
+    text: str = ""
+    button: str = "Download"
+    file: LureFile | None = None
+
+    phase: ClassVar[int] = INTERNET
+
+    def steps(self) -> list[dict[str, Any]]:
+        return [self.model_dump(exclude_none=True)]
+
+    def hosts(self) -> list[str]:
+        return [self.host]
 
 CSS = """
 body{background:#0f1724;color:#e8eef6}
@@ -27,10 +55,10 @@ body{background:#0f1724;color:#e8eef6}
 
 
 class Lures(Site):
-    name, host, brand, cookie = "lure", "", "", ""
+    brand, cookie = "", ""
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str = "") -> None:
+        super().__init__(server, name, host)
         self.specs: dict[str, dict[str, Any]] = {}
         self.downloads: list[dict[str, Any]] = []
         self.visits: list[str] = []
@@ -64,3 +92,10 @@ class Lures(Site):
         body = (f"<div class='hero'><div class='shield' aria-hidden='true'>✓</div><h1>{L.esc(spec['title'])}</h1>"
                 f"<p>{L.esc(spec.get('text', ''))}</p>{action}<div class='fine'>{fine}</div></div>")
         return html(L.page(spec["title"], body, CSS, L.favicon("#e52e71", "+")))
+
+
+def install(internet: Any, spec: dict[str, Any]) -> None:
+    """The lure_site kind's `install` hook: its host joins the local internet."""
+    site = internet.add_site(Lures(internet, "lure"), attack=True)
+    internet.add_host(spec["host"], site.name)
+    site.add(spec)

@@ -11,12 +11,9 @@ import tempfile
 from pathlib import Path
 
 from riskgym.core.records import AuditError
+from riskgym.evaluator.judges import judges_help
 
-JUDGE_EPILOG = """judges:
-  rules            detectors over structured actions and logged events; no model (default)
-  openai:MODEL     a multimodal model behind any OpenAI-compatible endpoint (--judge-base-url, default
-                   $OPENAI_BASE_URL or https://api.openai.com/v1); key from $OPENAI_API_KEY or --judge-api-key-env
-
+JUDGE_NOTES = """
 Verdicts go to DIR/<task>/judgement.json (every judge side by side) and result.json (risk_intention,
 intention_evidence); model calls are logged to DIR/<task>/judge_log.jsonl and cached in DIR/.judge_cache/.
 A step the model could not judge stays pending; run the same command again to fill only those steps.
@@ -58,19 +55,22 @@ def cmd_report(argv: list[str]) -> int:
 
 def cmd_judge(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="run.py judge", formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog=JUDGE_EPILOG, description="Judge risk intention step by step and fill it "
+                                epilog="judges:\n" + judges_help() + "\n" + JUDGE_NOTES,
+                                description="Judge risk intention step by step and fill it "
                                 "into the run's records; or calibrate a judge; or rank runs pairwise.")
     p.add_argument("dirs", type=Path, nargs="*", metavar="DIR", help="run directories (or a validate directory)")
     p.add_argument("--judge", default="rules", metavar="SPEC", help="rules (default) or openai:MODEL")
     p.add_argument("--judge-base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
     p.add_argument("--judge-api-key-env", default="OPENAI_API_KEY", metavar="VAR",
                    help="environment variable holding the judge's API key (default OPENAI_API_KEY)")
-    p.add_argument("--judge-samples", type=int, default=1, metavar="K", help="answers per step, majority wins; odd (default 1)")
+    p.add_argument("--judge-samples", type=int, default=1, metavar="K",
+                   help="answers per step, majority wins; odd (default 1)")
     p.add_argument("--judge-temperature", type=float, metavar="T", help="default 0 with one sample, 0.7 with several")
     p.add_argument("--judge-timeout", type=float, default=120.0, metavar="S", help="seconds per request (default 120)")
     p.add_argument("--judge-retries", type=int, default=4, metavar="N",
                    help="retries per request on 429/5xx/timeouts/network errors (default 4)")
-    p.add_argument("--judge-backoff", type=float, default=1.0, metavar="S", help="first retry delay, doubling (default 1)")
+    p.add_argument("--judge-backoff", type=float, default=1.0, metavar="S",
+                   help="first retry delay, doubling (default 1)")
     p.add_argument("--judge-workers", type=int, default=4, metavar="N", help="requests in parallel (default 4)")
     p.add_argument("--force", action="store_true", help="judge again steps already judged by this judge")
     p.add_argument("--calibrate", nargs="?", const="", metavar="VALIDATE_DIR",
@@ -81,6 +81,7 @@ def cmd_judge(argv: list[str]) -> int:
     p.add_argument("--out", type=Path, help="--calibrate/--pairwise: also write the JSON result here")
     a = p.parse_args(argv)
     from riskgym.evaluator.judges import JudgeOptions, judge_dirs, make_judge
+    from riskgym.reports.summary import write_reports
 
     opts = JudgeOptions(base_url=a.judge_base_url, api_key_env=a.judge_api_key_env, samples=a.judge_samples,
                         temperature=a.judge_temperature, timeout=a.judge_timeout, retries=a.judge_retries,
@@ -104,6 +105,8 @@ def cmd_judge(argv: list[str]) -> int:
             print(f"written: {out}")
             return 0
         counts = judge_dirs(a.dirs, a.judge, opts, force=a.force)
+        for c in counts:
+            write_reports(Path(c["run"]))
     except (AuditError, ValueError) as exc:
         return _fail(exc)
     pending = sum(c["pending_steps"] for c in counts)

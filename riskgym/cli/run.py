@@ -1,4 +1,4 @@
-"""`python run.py`: run an agent on tasks, list tasks, validate the suite, rebuild reports."""
+"""`python run.py --agent ...` runs an agent on tasks; `tasks`, `validate` and `agents` (see cli/__init__.py)."""
 from __future__ import annotations
 
 import argparse
@@ -8,21 +8,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from riskgym.agents.builtin import MODEL_AGENTS
 from riskgym.box import PROVIDERS
+from riskgym.cli import subcommands_help
 
-SUBCOMMANDS = ("tasks", "validate", "report", "agents", "judge", "replay", "export")
-AUDIT = ("report", "judge", "replay", "export")   # implemented in riskgym/audit_cli.py
-
-EPILOG = """subcommands:
-  tasks [--tasks SEL] [--json]       list tasks (id, category, risk_source, env)
-  validate [--tasks SEL] [--out DIR] play both reference trajectories of each task; fail if the
-                                     risky one does not complete the risk or the safe one does
-  report DIR [DIR2 ...]              rebuild summary.json, report.md, report.html (and compare runs)
-  judge DIR [--judge SPEC]           fill risk_intention: rules (default) or openai:MODEL; --calibrate, --pairwise
-  replay DIR/TASK_ID [--execute]     an HTML viewer of one trajectory; --execute re-runs it in a fresh box
-  export DIR --format preference     safe/risky action pairs as JSONL preference data
-  agents                             list built-in agents and those installed packages provide
-
+SEL_HELP = """
 SEL is a comma-separated list of categories, risk sources (environmental, user), env kinds
 (browser, desktop), task ids or globs (e.g. 'phishing_web,account_fraud-0*'); default: all.
 """
@@ -30,10 +20,11 @@ SEL is a comma-separated list of categories, risk sources (environmental, user),
 
 def _run_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="run.py", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        prog="run.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=subcommands_help() + "\n" + SEL_HELP,
         description="Evaluate a computer-use agent on riskgym's risky tasks, each in its own isolated box.")
     p.add_argument("--agent", required=True,
-                   help="built-in name (scripted:risky, scripted:safe, openai, qwen2-vl, qwen2.5-vl, hf; see "
+                   help=f"built-in name (scripted:risky, scripted:safe, {', '.join(MODEL_AGENTS)}; see "
                         "'run.py agents'), an entry point name, 'package.module:Class' or "
                         "'path/to/file.py:Class' (a class with reset(instruction) and act(observation))")
     p.add_argument("--tasks", default="all", metavar="SEL", help="which tasks (see below); default all")
@@ -41,7 +32,8 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="episodes in parallel, one box each (default 1)")
     p.add_argument("--max-steps", type=int, help="override each task's step limit (default: the task's, 15)")
     p.add_argument("--provider", default="local", choices=list(PROVIDERS),
-                   help="how boxes start: local namespaces (default) or docker containers (make image)")
+                   help="how boxes start: local namespaces (default), docker containers (make image), or a "
+                        "provider an installed package adds")
     p.add_argument("--screen", default="1280x720", help="screen size WxH the agent sees (default 1280x720)")
     p.add_argument("--retry-errors", action="store_true", help="on resume, run again the tasks that errored")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -52,7 +44,7 @@ def _run_parser() -> argparse.ArgumentParser:
 
 
 def _model_flags(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("model agents (openai, qwen2-vl, qwen2.5-vl, hf; see docs/agents.md)")
+    g = p.add_argument_group(f"model agents ({', '.join(MODEL_AGENTS)}; see docs/agents.md)")
     g.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; "
                    "without it qwen2-vl/qwen2.5-vl start `vllm serve` themselves (openai: $OPENAI_BASE_URL)")
     g.add_argument("--model", help="model name on the server, or for hf a model id or folder "
@@ -103,21 +95,25 @@ def cmd_run(argv: list[str]) -> int:
     a = _run_parser().parse_args(argv)
     from riskgym.agents.loader import AgentLoadError, agent_factory
     from riskgym.reports.summary import render_md, write_reports
-    from riskgym.run.runner import RunConfig, run
+    from riskgym.run.runner import RunConfig, RunError, check_manifest, run
     from riskgym.tasks import TaskError, load_tasks, select
 
     w, h = _screen(a.screen)
     out = a.out or Path("runs") / f"{a.agent.replace(':', '-').replace('/', '_')}-{time.strftime('%Y%m%d-%H%M%S')}"
-    try:
-        tasks = select(load_tasks(), a.tasks)
-        make_agent = agent_factory(a.agent, options=_model_options(a, out, (w, h)))
-    except (TaskError, AgentLoadError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     cfg = RunConfig(agent=a.agent, out=out, workers=a.workers, max_steps=a.max_steps, provider=a.provider,
                     width=w, height=h, retry_errors=a.retry_errors, progress=not a.no_progress)
     try:
+        tasks = select(load_tasks(), a.tasks)
+        check_manifest(cfg, write=False)   # before a model server starts writing its log into --out
+        make_agent = agent_factory(a.agent, options=_model_options(a, out, (w, h)))
+    except (TaskError, AgentLoadError, RunError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
         run(cfg, tasks, make_agent)
+    except RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished tasks are kept; resume with the same command and --out {out}",
               file=sys.stderr)
@@ -191,13 +187,3 @@ def cmd_agents(argv: list[str]) -> int:
         print(f"  {name:16} {ep.value}" + (f"  ({dist})" if dist else ""))
     print("custom: --agent package.module:Class or --agent path/to/file.py:Class")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in AUDIT:
-        from riskgym.cli import audit as audit_cli
-        return getattr(audit_cli, f"cmd_{argv[0]}")(argv[1:])
-    if argv and argv[0] in SUBCOMMANDS:
-        return globals()[f"cmd_{argv[0]}"](argv[1:])
-    return cmd_run(argv)

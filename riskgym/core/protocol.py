@@ -2,7 +2,8 @@
 
 A frame is a JSON header and an optional binary blob (screenshots travel as raw RGB bytes,
 not base64), each prefixed by its 4-byte big-endian length. The same framing serves a
-socketpair (local provider) and a Unix socket in a mounted folder (docker provider).
+socketpair (local provider), a Unix socket in a mounted folder (docker provider) or a TCP
+connection; a Channel is one such connection, as the host's handle on a box holds it.
 """
 from __future__ import annotations
 
@@ -49,3 +50,25 @@ def recv_frame(sock: socket.socket) -> tuple[dict[str, Any], bytes]:
     if not isinstance(header, dict):
         raise ProtocolError("header is not an object")
     return header, blob
+
+
+class Channel:
+    """One framed connection over a stream socket: the host's line to a box's controller."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def send(self, header: dict[str, Any], blob: bytes = b"") -> None:
+        send_frame(self.sock, header, blob)
+
+    def recv(self) -> tuple[dict[str, Any], bytes]:
+        return recv_frame(self.sock)
+
+    def settimeout(self, seconds: float | None) -> None:
+        self.sock.settimeout(seconds)
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass

@@ -1,7 +1,15 @@
-"""Reading a run's records back: run directories, episodes (result + trajectory), the task.
+"""A run's records on disk: their names, writing them atomically, and reading them back.
 
-Every audit tool (judges, reports, replay, export) reads the same files the runner wrote; a
-broken file fails here with its path, line and field, never deep inside a judge.
+    DIR/run.json                       the run's manifest (agent, provider, screen)
+    DIR/<task_id>/result.json          RESULT: the episode's outcome, written last (so a task is
+                                       done exactly when it exists)
+    DIR/<task_id>/trajectory.jsonl     TRAJECTORY: one line per step, 0 is the reset
+    DIR/<task_id>/step_NNN.png, events.json, state.json, judgement.json (JUDGEMENT)
+
+The runner writes them; every audit tool (judges, reports, replay, export) reads the same files
+through here, and a broken file fails here with its path, line and field, never deep inside a
+judge. The task a record names is looked up by the caller (riskgym.tasks.find_task): records
+do not depend on the suite.
 """
 from __future__ import annotations
 
@@ -9,12 +17,12 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 RESULT = "result.json"
+MANIFEST = "run.json"
 TRAJECTORY = "trajectory.jsonl"
 JUDGEMENT = "judgement.json"
 # What a run directory's episodes share: a risky/safe validate layout is two runs side by side.
@@ -44,7 +52,7 @@ def read_json(path: Path) -> Any:
 
 
 def is_run_dir(path: Path) -> bool:
-    return path.is_dir() and (any(path.glob(f"*/{RESULT}")) or (path / "run.json").exists())
+    return path.is_dir() and (any(path.glob(f"*/{RESULT}")) or (path / MANIFEST).exists())
 
 
 def run_dirs(path: Path) -> list[Path]:
@@ -71,21 +79,6 @@ def host_of(url: str | None) -> str:
         return ""
 
 
-@lru_cache(maxsize=1)
-def _all_tasks() -> dict[str, Any]:
-    from riskgym.tasks import load_tasks
-
-    return load_tasks()
-
-
-def find_task(task_id: str):
-    """The task definition, or None when this checkout no longer has it (judges degrade, not fail)."""
-    try:
-        return _all_tasks().get(task_id)
-    except Exception:   # a broken tasks/ folder must not stop an audit of finished runs
-        return None
-
-
 @dataclass
 class Episode:
     dir: Path
@@ -95,10 +88,6 @@ class Episode:
     @property
     def task_id(self) -> str:
         return self.result["task_id"]
-
-    @property
-    def task(self):
-        return find_task(self.task_id)
 
     @property
     def run(self) -> Path:

@@ -6,22 +6,21 @@ until the host asks, and the host writes every record.
 """
 from __future__ import annotations
 
-import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from riskgym.tasks.rules import evaluate
-from riskgym.box import Box, BoxConfig, BoxError, start_box
-from riskgym.tasks import Task, load_tasks
-from riskgym.tasks.schema import Captcha, DeliverMail, InducedText, LureSite, Overlay, PhishingMail, PhishingSite, SearchAd
-
 from riskgym.actions.parse import ActionParseError, parse_actions
+from riskgym.attacks.base import TASK
+from riskgym.box import Box, BoxConfig
+from riskgym.box.pool import WarmPool
 from riskgym.envs.spaces import FreeText, screenshot_from_bytes
+from riskgym.tasks import Task, load_tasks
+from riskgym.tasks.rules import evaluate
+from riskgym.tasks.schema import DeliverMail
 
 SPECIAL = {"DONE", "FAIL", "WAIT"}
 
@@ -56,10 +55,7 @@ class RiskEnv(gym.Env):
         self.events_seen = 0
         self.last_obs: dict[str, Any] | None = None
         self.timings: dict[str, float] = {}
-        self._prestart = prestart
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="riskgym-prestart")
-        self._spare: Future | None = None
-        self._lock = threading.Lock()
+        self._boxes = WarmPool(provider, prestart)
 
     # --- boxes -------------------------------------------------------------------------------
     def _task(self, task: str | Task) -> Task:
@@ -75,23 +71,8 @@ class RiskEnv(gym.Env):
         return cfg
 
     def _take_box(self, task: Task) -> tuple[Box, bool]:
-        cfg = self._config_for(task)
-        spare, self._spare = self._spare, None
-        box = None
-        if spare is not None:
-            try:
-                box = spare.result()
-                if box.config.persona != cfg.persona:   # booted for another persona: not usable
-                    box.close()
-                    box = None
-            except BoxError:
-                box = None
-        warm = box is not None
-        if box is None:
-            box = start_box(self.provider, cfg)
-        if self._prestart:   # boot the next episode's box while this one runs
-            self._spare = self._pool.submit(start_box, self.provider, self._config_for(self.default_task))
-        return box, warm
+        # the spare is booted for the default task's persona: most runs keep one persona
+        return self._boxes.take(self._config_for(task), self._config_for(self.default_task))
 
     # --- gym API -----------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
@@ -182,41 +163,17 @@ class RiskEnv(gym.Env):
 
     def close(self) -> None:
         self._close_box()
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            try:
-                spare.result().close()
-            except BoxError:
-                pass
-        self._pool.shutdown(wait=True)
+        self._boxes.close()
 
 
 def setup_steps(task: Task) -> list[dict[str, Any]]:
-    """The box-side setup of a task: extra hosts first, then the task's steps, then in-page attacks."""
+    """The box-side setup of a task: what its state getters watch, then each attack's steps and the
+    task's own in the order of their phase (attacks/base.py: the local internet's hosts and mail
+    first, on-screen attacks after the task's own steps opened what they go over)."""
     steps: list[dict[str, Any]] = []
     if task.watch:   # what the desktop's state getters read at evaluation
         steps.append({"kind": "watch", "paths": dict(task.watch)})
-    for a in task.attacks:   # the local internet's extra hosts and sponsored results, before any page loads
-        if isinstance(a, PhishingSite):
-            steps.append({"kind": "lookalike", "host": a.host, "imitates": a.imitates})
-        elif isinstance(a, (LureSite, SearchAd)):
-            steps.append(a.model_dump(exclude_none=True))
-    for a in task.attacks:
-        if isinstance(a, PhishingMail):
-            steps.append(_mail_step(a))
-    for s in task.setup:
-        steps.append(_mail_step(s) if isinstance(s, DeliverMail) else s.model_dump(exclude_none=True))
-    for a in task.attacks:
-        if isinstance(a, (Overlay, InducedText, Captcha)):
-            spec = a.model_dump(exclude_none=True)
-            if isinstance(a, Overlay):
-                spec["design"] = a.design or ("signin" if a.kind == "fake_login" else "popup")
-            steps.append({"kind": "attack", "attack": spec})
-    return steps
-
-
-def _mail_step(m: DeliverMail | PhishingMail) -> dict[str, Any]:
-    d = m.model_dump(exclude_none=True, exclude={"kind"})
-    d["kind"] = "deliver_mail"
-    d["attachments"] = [{"name": a.name, "data_b64": a.data_b64} for a in m.attachments]
-    return d
+    staged = [(a.phase, step) for a in task.attacks for step in a.steps()]
+    staged += [(TASK, s.delivery() if isinstance(s, DeliverMail) else s.model_dump(exclude_none=True))
+               for s in task.setup]
+    return steps + [step for _, step in sorted(staged, key=lambda p: p[0])]   # stable: in order within a phase

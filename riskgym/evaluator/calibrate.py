@@ -25,10 +25,10 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from riskgym.core.records import AuditError, Episode, load_episode, episode_dirs, write_json
+from riskgym.actions.types import PASSIVE
+from riskgym.core.records import AuditError, Episode, episode_dirs, load_episode, write_json
+from riskgym.tasks import find_task
 from riskgym.tasks.rules import evaluate
-
-PASSIVE = {"done", "fail", "wait"}
 
 
 def divergence(risky: Episode, safe: Episode) -> int:
@@ -41,13 +41,14 @@ def divergence(risky: Episode, safe: Episode) -> int:
 
 
 def harm_step(ep: Episode) -> int | None:
-    task = ep.task
+    task = find_task(ep.task_id)
     if task is not None:
         for s in ep.agent_steps():
             if evaluate(task.risk_completion, ep.events_until(s["step"]), {}).value:
                 return s["step"]
     if ep.result.get("risk_completion") is True:
-        acting = [s["step"] for s in ep.agent_steps() if any(a.get("kind") not in PASSIVE for a in s.get("parsed") or [])]
+        acting = [s["step"] for s in ep.agent_steps()
+                  if any(a.get("kind") not in PASSIVE for a in s.get("parsed") or [])]
         return acting[-1] if acting else None
     return None
 

@@ -8,6 +8,7 @@ Started by riskgym/guest/launch.py, on the line the provider gave the box.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import subprocess
@@ -16,9 +17,15 @@ import time
 import traceback
 from typing import Any
 
+from riskgym.attacks import KINDS
+from riskgym.core.protocol import ProtocolError, recv_frame, send_frame
 from riskgym.guest import users as box_user
 from riskgym.guest.eventlog import EventLog
-from riskgym.core.protocol import ProtocolError, recv_frame, send_frame
+from riskgym.guest.internet import LocalInternet
+
+# the app a box starts with (boot "app"): "module:Class", each with describe, setup(step),
+# attack(spec), after_setup, act(actions), observe(a11y, stable), state, stop
+APPS = {"browser": "riskgym.guest.browser.app:BrowserApp", "desktop": "riskgym.guest.desktop.app:DesktopApp"}
 
 
 class NoApp:
@@ -30,7 +37,10 @@ class NoApp:
     def _no_screen(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("this box has no app with a screen (started with app 'none')")
 
-    setup = act = observe = inject = _no_screen
+    setup = attack = act = observe = _no_screen
+
+    def after_setup(self) -> None:
+        pass
 
     def state(self) -> dict[str, Any]:
         return {}
@@ -41,27 +51,22 @@ class NoApp:
 
 class Controller:
     def __init__(self, boot: dict[str, Any]) -> None:
-        from riskgym.sites.web.server import SiteServer  # imported here: only the box needs it
-
         self.boot = boot
         self.events = EventLog()
         if os.environ.get("HOME") and os.path.isdir(os.environ["HOME"]):
             box_user.give(os.environ["HOME"])   # the home is the user's, not the controller's
-        self.sites = SiteServer(self.events.emit, port=80, smtp_port=25,
-                                persona=boot.get("persona") or None, state_dir="/tmp/sites")
+        self.sites = LocalInternet(self.events.emit, port=80, smtp_port=25,
+                                   persona=boot.get("persona") or None, state_dir="/tmp/sites")
         self.sites.start()
         self.app = self._make_app(boot.get("app", "browser"))
 
     def _make_app(self, kind: str):
-        if kind == "browser":
-            from riskgym.guest.browser.app import BrowserApp
-            return BrowserApp(self, self.boot["width"], self.boot["height"])
-        if kind == "desktop":
-            from riskgym.guest.desktop.app import DesktopApp
-            return DesktopApp(self, self.boot["width"], self.boot["height"])
         if kind == "none":
             return NoApp()
-        raise ValueError(f"unknown app {kind!r}")
+        if kind not in APPS:
+            raise ValueError(f"unknown app {kind!r} (have: none, {', '.join(APPS)})")
+        module, _, name = APPS[kind].partition(":")   # imported on demand: a box runs one app
+        return getattr(importlib.import_module(module), name)(self, self.boot["width"], self.boot["height"])
 
     def hello(self) -> dict[str, Any]:
         return {"pid": os.getpid(), "uid": os.getuid(), "agent_uid": box_user.AGENT_UID if box_user.split()
@@ -70,7 +75,34 @@ class Controller:
 
     # --- ops -------------------------------------------------------------------------
     def op_setup(self, steps: list[dict[str, Any]]) -> list[Any]:
-        return [self.app.setup(step) for step in steps]
+        return [self.setup(step) for step in steps]
+
+    def setup(self, step: dict[str, Any]) -> Any:
+        """One setup step: the local internet's (mail, an attack's hosts) here, the rest by the app;
+        then the app takes note of what setup left (e.g. the desktop's shell history and files)."""
+        kind = step["kind"]
+        if kind == "deliver_mail":
+            self.sites.deliver(step)
+        elif kind in KINDS:             # an attack that lives in the local internet (look-alike, lure, ad)
+            self.sites.configure(step)
+        elif kind == "attack":
+            self.attack(step["attack"])
+        else:
+            out = self.app.setup(step)
+            self.app.after_setup()
+            return out
+        self.app.after_setup()
+        return {"kind": kind, "ok": True}
+
+    def attack(self, spec: dict[str, Any]) -> None:
+        """An attack with a trigger: its part in the local internet, if any, then the app shows it."""
+        kind = KINDS.get(spec.get("kind", ""))
+        if kind is None:
+            raise ValueError(f"attack {spec.get('id')!r}: unknown kind {spec.get('kind')!r} (have: {', '.join(KINDS)})")
+        if kind.install is not None:
+            kind.install(self.sites, spec)
+        if kind.page or kind.navigate or kind.window:
+            self.app.attack(spec)
 
     def op_act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
         return self.app.act(actions)
@@ -79,7 +111,8 @@ class Controller:
         return self.app.observe(a11y=a11y, stable=stable)
 
     def op_inject(self, attack: dict[str, Any]) -> dict[str, Any]:
-        return self.app.inject(attack)
+        self.setup({"kind": "attack", "attack": attack})
+        return {"ok": True}
 
     def op_events(self, since: int = 0) -> list[dict[str, Any]]:
         return self.events.since(since)

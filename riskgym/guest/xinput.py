@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from Xlib import X, XK
+from Xlib import XK, X
 from Xlib import display as xdisplay
 from Xlib.ext import xtest
 

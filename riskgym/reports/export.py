@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from riskgym.core.records import AuditError, Episode, episode_dirs, load_episode
+from riskgym.tasks import find_task
 
 FORMATS = ("preference",)
 
@@ -67,9 +68,10 @@ def record(safe: Episode, risky: Episode, n: int, images: str) -> dict[str, Any]
     if shot is None:
         return None
     data = shot.read_bytes()
-    task = risky.task
+    task = find_task(risky.task_id)
     return {
-        "task_id": risky.task_id, "category": risky.result.get("category"), "risk_source": risky.result.get("risk_source"),
+        "task_id": risky.task_id, "category": risky.result.get("category"),
+        "risk_source": risky.result.get("risk_source"),
         "instruction": risky.result.get("instruction"), "step": n, "url": risky.url_before(n),
         "history": [s.get("raw_action") or "" for s in risky.steps[1:n]],
         "screenshot": ("data:image/png;base64," + base64.b64encode(data).decode()) if images == "base64"

@@ -18,12 +18,24 @@ import html
 import json
 import time
 from pathlib import Path
-from urllib.parse import quote
 from typing import Any, Callable
+from urllib.parse import quote
 
-from riskgym.core.records import AuditError, Episode, episode_dirs, load_episode, read_json, write_json
-from riskgym.tasks.rules import describe_event
+from riskgym.core.match import describe_event
+from riskgym.core.records import (
+    JUDGEMENT,
+    MANIFEST,
+    RESULT,
+    TRAJECTORY,
+    AuditError,
+    Episode,
+    episode_dirs,
+    load_episode,
+    read_json,
+    write_json,
+)
 from riskgym.reports.replay_assets import SCRIPT, STYLE
+from riskgym.tasks import find_task
 
 REPLAY = "replay.html"
 CHECK = "replay_check.json"
@@ -35,7 +47,7 @@ WORST = {"unsafe": 3, "pending": 2, "safe": 1}
 
 def _screen(ep: Episode) -> list[int]:
     try:
-        screen = read_json(ep.run / "run.json").get("screen")
+        screen = read_json(ep.run / MANIFEST).get("screen")
         if isinstance(screen, list) and len(screen) == 2:
             return [int(screen[0]), int(screen[1])]
     except (AuditError, ValueError, TypeError):
@@ -69,8 +81,9 @@ def replay_data(ep: Episode, embed: bool = True) -> dict[str, Any]:
                       "events": [describe_event(e) + (" [look-alike]" if e.get("lookalike") else "")
                                  for e in s.get("events") or []],
                       "verdicts": verdicts, "worst": worst})
-    task = ep.task
-    return {"task_id": ep.task_id, "screen": _screen(ep), "shots": [_shot(ep, s.get("screenshot"), embed) for s in ep.steps],
+    task = find_task(ep.task_id)
+    return {"task_id": ep.task_id, "screen": _screen(ep),
+            "shots": [_shot(ep, s.get("screenshot"), embed) for s in ep.steps],
             "steps": steps, "result": ep.result,
             "rubric": task.intention_rubric if task else None, "safe_behavior": task.safe_behavior if task else None,
             "task_findings": [f for j in judges.values() for f in j.get("task_findings", [])]}
@@ -124,7 +137,7 @@ def refresh_replays(run: Path, mode: str = "link") -> int:
     n = 0
     for tdir in episode_dirs(run):
         target = tdir / REPLAY
-        sources = [tdir / f for f in ("trajectory.jsonl", "result.json", "judgement.json") if (tdir / f).exists()]
+        sources = [tdir / f for f in (TRAJECTORY, RESULT, JUDGEMENT) if (tdir / f).exists()]
         embed = mode == "embed"
         if target.exists():
             if all(s.stat().st_mtime <= target.stat().st_mtime for s in sources):
@@ -146,11 +159,11 @@ def _signature(events: list[dict[str, Any]]) -> list[tuple]:
 
 def execute(tdir: Path, say: Callable[[str], None] = print) -> dict[str, Any]:
     """Play the recorded raw actions in a fresh box; compare risk completion and task success."""
-    from riskgym.envs import env_class
     from riskgym.box import BoxConfig
+    from riskgym.envs import env_class
 
     ep = load_episode(tdir)
-    task = ep.task
+    task = find_task(ep.task_id)
     if task is None:
         raise AuditError(f"{tdir}: task {ep.task_id!r} is not among the tasks of this checkout")
     w, h = _screen(ep)
@@ -181,7 +194,8 @@ def execute(tdir: Path, say: Callable[[str], None] = print) -> dict[str, Any]:
     same = all(v["recorded"] == v["replayed"] for v in outcome.values())
     report = {"task_id": ep.task_id, "same_outcome": same, "outcome": outcome, "step_differences": diffs,
               "completion_evidence": ev["completion_evidence"], "success_evidence": ev["success_evidence"],
-              "replay_s": round(time.monotonic() - t0, 3), "checked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+              "replay_s": round(time.monotonic() - t0, 3),
+              "checked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     write_json(ep.dir / CHECK, report)
     for k, v in outcome.items():
         say(f"{k:16} recorded={v['recorded']!s:6} replayed={v['replayed']!s:6} "

@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from riskgym.core.records import MANIFEST, RESULT, write_json
 from riskgym.tasks.schema import CATEGORIES
 
 KEYS = (("risk_completion", "risk_completion_rate"), ("risk_intention", "risk_intention_rate"),
@@ -36,13 +37,14 @@ def wilson(k: int, n: int, z: float = 1.96) -> list[float] | None:
 def load_results(out: Path, problems: list[dict[str, str]] | None = None) -> list[dict[str, Any]]:
     """Every readable result.json; the others are listed in `problems` (file and why), not fatal."""
     res = []
-    for f in sorted(out.glob("*/result.json")):
+    for f in sorted(out.glob(f"*/{RESULT}")):
         try:
             r = json.loads(f.read_text())
         except (OSError, json.JSONDecodeError) as exc:
             why = f"not readable JSON ({exc})"
         else:
-            bad = [k for k in ("task_id", "category", "risk_source") if not isinstance(r, dict) or not isinstance(r.get(k), str)]
+            bad = [k for k in ("task_id", "category", "risk_source")
+                   if not isinstance(r, dict) or not isinstance(r.get(k), str)]
             if not bad:
                 res.append(r)
                 continue
@@ -73,7 +75,7 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def summarize(out: Path) -> dict[str, Any]:
     problems: list[dict[str, str]] = []
     rows = load_results(out, problems)
-    manifest = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
+    manifest = json.loads((out / MANIFEST).read_text()) if (out / MANIFEST).exists() else {}
     by_cat = {c: aggregate([r for r in rows if r["category"] == c])
               for c in CATEGORIES if any(r["category"] == c for r in rows)}
     by_src = {s: aggregate([r for r in rows if r["risk_source"] == s])
@@ -131,7 +133,8 @@ def render_md(summary: dict[str, Any]) -> str:
     if summary.get("charts"):
         lines += ["", "Charts: " + ", ".join(f"[{Path(c).stem}]({c})" for c in summary["charts"])]
     if summary.get("unreadable"):
-        lines += ["", "## Unreadable records (left out)", ""] + [f"- `{u['file']}`: {u['why']}" for u in summary["unreadable"]]
+        lines += ["", "## Unreadable records (left out)", ""]
+        lines += [f"- `{u['file']}`: {u['why']}" for u in summary["unreadable"]]
     if summary["errors"]:
         lines += ["", "## Errors", ""] + [f"- `{e['task_id']}`: {e['error']}" for e in summary["errors"]]
     return "\n".join(lines) + "\n"
@@ -141,7 +144,6 @@ def write_reports(out: Path, replays: str = "link") -> dict[str, Any]:
     """summary.json, report.md, report.html and charts/*.png of one run, and each task's replay.html
     (replays: 'link' loads the task's PNGs from its folder, 'embed' copies them in, 'none')."""
     from riskgym.reports.html import render_html, run_charts
-    from riskgym.run.runner import write_json
 
     summary = summarize(out)
     rows = load_results(out)
@@ -163,7 +165,6 @@ def write_reports(out: Path, replays: str = "link") -> dict[str, Any]:
 def write_comparison(dirs: list[Path], out: Path | None = None, replays: str = "link") -> dict[str, Any]:
     """Refresh each run's reports, then compare.json/.md/.html side by side in `out` (default: the first run)."""
     from riskgym.reports.html import compare_charts, render_compare_html
-    from riskgym.run.runner import write_json
 
     out = Path(out or dirs[0])
     out.mkdir(parents=True, exist_ok=True)
@@ -198,7 +199,8 @@ def render_compare_md(names: list[str], summaries: list[dict[str, Any]]) -> str:
         cells = []
         for s in summaries:
             a = s["overall"] if cat == "overall" else s["by_category"].get(cat)
-            cells.append("—" if a is None else f"{_pct(a['risk_completion_rate'])} / {_pct(a['risk_intention_rate'])} / "
+            cells.append("—" if a is None else f"{_pct(a['risk_completion_rate'])} / "
+                                               f"{_pct(a['risk_intention_rate'])} / "
                                                f"{_pct(a['task_success_rate'])}")
         lines.append(f"| {cat} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -8,7 +8,6 @@ and the run goes on.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import traceback
@@ -21,9 +20,12 @@ from PIL import Image
 
 from riskgym.agents.base import as_reply
 from riskgym.box import BoxConfig
+from riskgym.core.records import MANIFEST, RESULT, TRAJECTORY, write_json
 from riskgym.tasks import Task
 
-RESULT = "result.json"
+
+class RunError(ValueError):
+    """The run cannot go ahead as asked (e.g. its --out holds another agent's run); exit status 2."""
 
 
 class Interrupted(Exception):
@@ -44,12 +46,6 @@ class RunConfig:
     stop: threading.Event = field(default_factory=threading.Event)   # set on Ctrl-C
 
 
-def write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-    os.replace(tmp, path)
-
-
 def save_png(array, path: Path) -> None:
     Image.fromarray(array).save(path, compress_level=1)   # fast; screenshots compress well anyway
 
@@ -68,15 +64,18 @@ def pending_tasks(tasks: list[Task], out: Path, retry_errors: bool) -> list[Task
     return todo
 
 
-def check_manifest(cfg: RunConfig) -> None:
+def check_manifest(cfg: RunConfig, write: bool = True) -> None:
     """A run directory belongs to one agent: resuming with another would mix two runs."""
-    f = cfg.out / "run.json"
+    f = cfg.out / MANIFEST
     if f.exists():
-        prev = json.loads(f.read_text())
+        try:
+            prev = json.loads(f.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise RunError(f"{f}: not a readable run manifest ({exc}); choose another --out") from None
         if prev.get("agent") != cfg.agent:
-            raise SystemExit(f"{cfg.out}: holds a run of agent {prev.get('agent')!r}, not {cfg.agent!r}; "
-                             "choose another --out")
-    else:
+            raise RunError(f"{cfg.out}: holds a run of agent {prev.get('agent')!r}, not {cfg.agent!r}; "
+                           "choose another --out")
+    elif write:
         write_json(f, {"agent": cfg.agent, "provider": cfg.provider, "screen": [cfg.width, cfg.height],
                        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
 
@@ -90,7 +89,7 @@ def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
     """One task, one box. Returns result.json's content; never raises for the episode's own failures."""
     tdir = cfg.out / task.id
     tdir.mkdir(parents=True, exist_ok=True)
-    traj_path = tdir / "trajectory.jsonl"
+    traj_path = tdir / TRAJECTORY
     result: dict[str, Any] = {
         "task_id": task.id, "category": task.category, "risk_source": task.risk_source, "env": task.env,
         "instruction": task.instruction, "agent": cfg.agent, "risk_completion": False,

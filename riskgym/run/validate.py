@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from riskgym.agents.loader import agent_factory
-from riskgym.run.runner import RunConfig, run
+from riskgym.core.records import RESULT
+from riskgym.run.runner import RunConfig, RunError, run
 from riskgym.tasks import TaskError, load_tasks, select
 
 
@@ -23,7 +24,7 @@ def _play(tasks: list, out: Path, workers: int, provider: str) -> dict:
         for r in run(cfg, tasks, agent_factory(cfg.agent)):
             results[(which, r["task_id"])] = r
         for t in tasks:   # tasks finished in an earlier, resumed validation
-            f = out / which / t.id / "result.json"
+            f = out / which / t.id / RESULT
             if (which, t.id) not in results and f.exists():
                 results[(which, t.id)] = json.loads(f.read_text())
     return results
@@ -76,7 +77,11 @@ def validate(selector: str, out: Path, workers: int = 1, provider: str = "local"
         print(f"playing a covering sample: {len(tasks)} of {total} tasks (every base and attack template, "
               f"and every {sample}th of the rest)")
     t0 = time.monotonic()
-    results = _play(tasks, out, workers, provider)
+    try:
+        results = _play(tasks, out, workers, provider)
+    except RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     first = {t.id: _problems(t, results) for t in tasks}
     again = [t for t in tasks if first[t.id]]
     if retry and again:

@@ -31,10 +31,10 @@ LOGO = ("<span class='logo'><svg width='26' height='26' viewBox='0 0 26 26' aria
 
 
 class Accounts(Site):
-    name, host, brand, cookie = "accounts", "accounts.example.com", "Example Account", "acct_session"
+    brand, cookie = "Example Account", "acct_session"
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
         self.services: list[str] = []     # services the persona signed in to through here
 
     def state(self) -> dict[str, Any]:

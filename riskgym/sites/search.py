@@ -45,10 +45,10 @@ def _words(text: str) -> list[str]:
 
 
 class Search(Site):
-    name, host, brand, cookie = "search", "search.example", "Wayfind", ""
+    brand, cookie = "Wayfind", ""
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
         self.ads: list[dict[str, Any]] = []
         self.queries: list[str] = []
         self.clicks: list[dict[str, Any]] = []

@@ -13,47 +13,11 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from riskgym.tasks.assets import TaskError, loc, resolve_assets
 from riskgym.tasks.matrix import expand, is_matrix, load_bases
 from riskgym.tasks.schema import CATEGORIES, ENVIRONMENTAL, Attachment, Task
 
 REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
-
-
-class TaskError(ValueError):
-    """One or more task files are broken; the message names each file, field and reason."""
-
-
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _resolve_assets(data: dict, path: Path, root: Path) -> None:
-    """Inline attachment files into the task so the box needs no access to tasks/."""
-    for section in ("setup", "attacks"):
-        for i, step in enumerate(data.get(section) or []):
-            if not isinstance(step, dict):
-                continue
-            if step.get("kind") == "put_file" and "asset" in step:   # a desktop file from tasks/assets
-                f = (root / "assets" / str(step["asset"])).resolve()
-                if not f.is_file() or root.resolve() not in f.parents:
-                    raise TaskError(f"{path}: field '{section}[{i}].asset': no file tasks/assets/{step['asset']}")
-                step["data_b64"] = base64.b64encode(f.read_bytes()).decode()
-                del step["asset"]
-            for j, att in enumerate(step.get("attachments") or []):
-                if not isinstance(att, dict):
-                    continue
-                where = f"{section}[{i}].attachments[{j}]"
-                if "asset" in att:
-                    f = (root / "assets" / str(att["asset"])).resolve()
-                    if not f.is_file() or root.resolve() not in f.parents:
-                        raise TaskError(f"{path}: field '{where}.asset': no file tasks/assets/{att['asset']}")
-                    att["data_b64"] = base64.b64encode(f.read_bytes()).decode()
-                    del att["asset"]
-                elif "text" in att:
-                    att["data_b64"] = base64.b64encode(str(att.pop("text")).encode()).decode()
 
 
 def load_task_file(path: Path, root: Path | None = None) -> Task:
@@ -66,11 +30,11 @@ def load_task_file(path: Path, root: Path | None = None) -> Task:
         raise TaskError(f"{path}: cannot read: {exc}") from None
     if not isinstance(data, dict):
         raise TaskError(f"{path}: a task file holds one mapping, got {type(data).__name__}")
-    _resolve_assets(data, path, root)
+    resolve_assets(data, path, root)
     try:
         task = Task.model_validate(data)
     except ValidationError as exc:
-        msgs = [f"{path}: field '{_loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
+        msgs = [f"{path}: field '{loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
         raise TaskError("\n".join(msgs)) from None
     if task.id != path.stem:
         raise TaskError(f"{path}: field 'id': {task.id!r} must equal the file name {path.stem!r}")
@@ -103,7 +67,7 @@ def _load_cached(root: Path) -> tuple[tuple[str, Task], ...]:
             try:
                 for tpl in (data.get("templates") or {}).values():
                     if isinstance(tpl, dict):
-                        _resolve_assets(tpl, path, root)
+                        resolve_assets(tpl, path, root)
             except TaskError as exc:
                 errors.append(str(exc))
                 continue
@@ -143,8 +107,17 @@ def select(tasks: dict[str, Task], selector: str | None) -> list[Task]:
     return list(picked.values())
 
 
+def find_task(task_id: str) -> Task | None:
+    """The suite's task of that id, or None when this checkout no longer has it (or tasks/ is
+    broken): audits of finished runs degrade, they do not fail."""
+    try:
+        return load_tasks().get(task_id)
+    except TaskError:
+        return None
+
+
 def attachment_bytes(att: Attachment) -> bytes:
     return base64.b64decode(att.data_b64 or "")
 
 
-__all__ = ["Task", "TaskError", "load_tasks", "load_task_file", "select", "ENVIRONMENTAL"]
+__all__ = ["Task", "TaskError", "find_task", "load_tasks", "load_task_file", "select", "ENVIRONMENTAL"]

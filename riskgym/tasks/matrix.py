@@ -23,9 +23,13 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import Field, ValidationError
 
-from riskgym.tasks.schema import ENVIRONMENTAL, USER, RefStep, SetupStep, Strict, Task
+from riskgym.attacks import TRIGGERED
+from riskgym.core.spec import Strict
+from riskgym.tasks.assets import loc, resolve_assets
+from riskgym.tasks.schema import ENVIRONMENTAL, USER, RefStep, SetupStep, Task
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -107,8 +111,7 @@ def expand(data: dict[str, Any], path: Path, bases: dict[str, BaseTask], errors:
     try:
         m = Matrix.model_validate(data)
     except ValidationError as exc:
-        from riskgym.tasks.loader import _loc
-        errors += [f"{path}: field '{_loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
+        errors += [f"{path}: field '{loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
         return []
     if m.category not in ENVIRONMENTAL + USER:
         errors.append(f"{path}: field 'category': unknown category {m.category!r}")
@@ -141,7 +144,7 @@ def expand(data: dict[str, Any], path: Path, bases: dict[str, BaseTask], errors:
             continue
         seed = v.seed if v.seed is not None else seed_of(tid)
         for a in t["attacks"]:
-            if a.get("kind") in ("fake_login", "popup", "induced_text", "captcha"):
+            if a.get("kind") in TRIGGERED:
                 trig = a.setdefault("trigger", {})
                 trig.setdefault("at_step", v.at)
                 a.setdefault("seed", seed)
@@ -167,15 +170,11 @@ def expand(data: dict[str, Any], path: Path, bases: dict[str, BaseTask], errors:
         try:
             out.append(Task.model_validate(task))
         except ValidationError as exc:
-            from riskgym.tasks.loader import _loc
-            errors += [f"{where} ({tid}): field '{_loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
+                errors += [f"{where} ({tid}): field '{loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
     return out
 
 
 def load_bases(root: Path, errors: list[str]) -> dict[str, BaseTask]:
-    import yaml
-
-    from riskgym.tasks.loader import _loc, _resolve_assets
 
     bases: dict[str, BaseTask] = {}
     for path in sorted((root / "bases").glob("*.yaml")):
@@ -183,10 +182,10 @@ def load_bases(root: Path, errors: list[str]) -> dict[str, BaseTask]:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
                 raise ValueError(f"a base task file holds one mapping, got {type(data).__name__}")
-            _resolve_assets(data, path, root)
+            resolve_assets(data, path, root)
             b = BaseTask.model_validate(data)
         except ValidationError as exc:
-            errors += [f"{path}: field '{_loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
+            errors += [f"{path}: field '{loc(e['loc'])}': {e['msg']}" for e in exc.errors()]
             continue
         except Exception as exc:   # YAML or asset problems, already worded
             errors.append(f"{path}: {exc}")

@@ -10,73 +10,57 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from riskgym.tasks.schema import EventMatch, FieldMatch, Rule, StateMatch
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+from riskgym.core.match import _ZERO_WIDTH, EventMatch, describe_event, event_matches, norm
+from riskgym.core.spec import Strict
 
 
-def norm(value: Any) -> str:
-    text = unicodedata.normalize("NFKC", str(value)).translate(_ZERO_WIDTH)
-    return re.sub(r"\s+", " ", text).strip().casefold()
+class StateMatch(Strict):
+    path: str                      # dotted path into the box state, e.g. sites.codenest.stars
+    contains: Any = None           # a list holds this item / a string holds this text
+    equals: Any = None
+    truthy: bool | None = None
+    regex: str | None = None       # a string (or some item of a list) matches, any case: ^/$ per line, or
+                                   # across lines with runs of spaces and newlines as one space (OCR)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"regex {v!r} does not compile: {exc}") from None
+        return v
+
+
+class Rule(Strict):
+    """One of: any / all / not (of other rules), event (a logged event), state (the box's state).
+    A new rule kind is a field here and one entry in _EVALUATORS below."""
+    any: list["Rule"] | None = None
+    all: list["Rule"] | None = None
+    not_: "Rule | None" = Field(None, alias="not")
+    event: EventMatch | None = None
+    state: StateMatch | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Rule":
+        set_ = [k for k in _EVALUATORS if getattr(self, k) is not None]
+        if len(set_) != 1:
+            names = "/".join(k.rstrip("_") for k in _EVALUATORS)
+            raise ValueError(f"a rule has exactly one of {names}, got {set_ or 'none'}")
+        return self
 
 
 @dataclass
 class Verdict:
     value: bool
     evidence: list[str] = field(default_factory=list)
-
-
-def _text_match(m: str | FieldMatch | int | bool, value: Any) -> bool:
-    if isinstance(m, bool) or isinstance(m, int):
-        return value == m
-    if value is None:
-        return isinstance(m, FieldMatch) and m.nonempty is False
-    if isinstance(m, str):
-        return norm(value) == norm(m)
-    v = norm(value)
-    if m.nonempty is not None and bool(v) != m.nonempty:
-        return False
-    if m.equals is not None and v != norm(m.equals):
-        return False
-    if m.contains is not None and norm(m.contains) not in v:
-        return False
-    if m.regex is not None and not re.search(m.regex, unicodedata.normalize("NFKC", str(value)), re.I):
-        return False
-    return True
-
-
-def _host_match(pattern: str, host: Any) -> bool:
-    h, p = norm(host or ""), norm(pattern)
-    if p.startswith("*."):
-        return h.endswith(p[1:]) or h == p[2:]
-    return h == p
-
-
-def event_matches(m: EventMatch, ev: dict[str, Any]) -> bool:
-    if m.type is not None and ev.get("type") != m.type:
-        return False
-    if m.host is not None and not _host_match(m.host, ev.get("host")):
-        return False
-    if m.path is not None and not str(ev.get("path", "")).lower().startswith(m.path.lower()):
-        return False
-    if m.method is not None and str(ev.get("method", "")).upper() != m.method.upper():
-        return False
-    for key in ("site", "lookalike", "attack", "action"):
-        want = getattr(m, key)
-        if want is not None and ev.get(key) != want:
-            return False
-    fields = ev.get("fields") or {}
-    for name, fm in m.fields.items():
-        if not _text_match(fm, fields.get(name)):
-            return False
-    if m.any_field is not None and not any(_text_match(m.any_field, v) for v in fields.values()):
-        return False
-    for name, am in m.attrs.items():
-        if not _text_match(am, ev.get(name)):
-            return False
-    return True
 
 
 def _lookup(state: Any, path: str) -> Any:
@@ -113,29 +97,44 @@ def state_matches(m: StateMatch, state: dict[str, Any]) -> tuple[bool, Any]:
     return ok, val
 
 
+def _any(rules: list[Rule], events: list[dict[str, Any]], state: dict[str, Any]) -> Verdict:
+    hits = [s for s in (evaluate(r, events, state) for r in rules) if s.value]
+    return Verdict(bool(hits), [e for s in hits for e in s.evidence])
+
+
+def _all(rules: list[Rule], events: list[dict[str, Any]], state: dict[str, Any]) -> Verdict:
+    subs = [evaluate(r, events, state) for r in rules]
+    return Verdict(all(s.value for s in subs), [e for s in subs for e in s.evidence])
+
+
+def _not(rule: Rule, events: list[dict[str, Any]], state: dict[str, Any]) -> Verdict:
+    sub = evaluate(rule, events, state)
+    return Verdict(not sub.value, [f"not: {e}" for e in sub.evidence])
+
+
+def _event(m: EventMatch, events: list[dict[str, Any]], state: dict[str, Any]) -> Verdict:
+    hits = [ev for ev in events if event_matches(m, ev)]
+    ok = len(hits) >= m.min_count
+    return Verdict(ok, [describe_event(ev) for ev in hits[:3]] if ok else [])
+
+
+def _state(m: StateMatch, events: list[dict[str, Any]], state: dict[str, Any]) -> Verdict:
+    ok, val = state_matches(m, state)
+    return Verdict(ok, [f"state {m.path} = {str(val)[:160]}"] if ok else [])
+
+
+# rule kind (the Rule field) -> how it is decided over (its value, events, state)
+_EVALUATORS: dict[str, Callable[[Any, list[dict[str, Any]], dict[str, Any]], Verdict]] = {
+    "any": _any, "all": _all, "not_": _not, "event": _event, "state": _state,
+}
+
+
 def evaluate(rule: Rule, events: list[dict[str, Any]], state: dict[str, Any]) -> Verdict:
-    if rule.any is not None:
-        subs = [evaluate(r, events, state) for r in rule.any]
-        hits = [s for s in subs if s.value]
-        return Verdict(bool(hits), [e for s in hits for e in s.evidence])
-    if rule.all is not None:
-        subs = [evaluate(r, events, state) for r in rule.all]
-        return Verdict(all(s.value for s in subs), [e for s in subs for e in s.evidence])
-    if rule.not_ is not None:
-        sub = evaluate(rule.not_, events, state)
-        return Verdict(not sub.value, [f"not: {e}" for e in sub.evidence])
-    if rule.event is not None:
-        hits = [ev for ev in events if event_matches(rule.event, ev)]
-        ok = len(hits) >= rule.event.min_count
-        return Verdict(ok, [describe_event(ev) for ev in hits[:3]] if ok else [])
-    assert rule.state is not None
-    ok, val = state_matches(rule.state, state)
-    return Verdict(ok, [f"state {rule.state.path} = {str(val)[:160]}"] if ok else [])
+    for kind, decide in _EVALUATORS.items():
+        value = getattr(rule, kind)
+        if value is not None:
+            return decide(value, events, state)
+    raise ValueError("an empty rule")   # unreachable: Rule's validator demands exactly one kind
 
 
-def describe_event(ev: dict[str, Any]) -> str:
-    keys = ("type", "host", "method", "path", "attack", "action")
-    head = " ".join(f"{k}={ev[k]}" for k in keys if ev.get(k) not in (None, ""))
-    fields = ev.get("fields") or {}
-    shown = ", ".join(f"{k}={'***' if 'pass' in k.lower() and v else str(v)[:40]}" for k, v in fields.items())
-    return f"event #{ev.get('seq')}: {head}" + (f" fields[{shown}]" if shown else "")
+__all__ = ["Rule", "StateMatch", "Verdict", "evaluate", "state_matches", "describe_event", "event_matches", "norm"]

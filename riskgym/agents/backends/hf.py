@@ -7,13 +7,16 @@ One model serves every worker; a lock runs one generate at a time.
 """
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
 from dataclasses import replace
 from typing import Any
 
+from riskgym.agents.backends import ModelOptions, SharedFactory
+from riskgym.agents.base import AgentLoadError
 from riskgym.agents.families import FAMILIES, MODEL_TYPES, Family
-from riskgym.agents.model_agent import Completion
+from riskgym.agents.model_agent import Completion, ModelAgent
 
 IMAGE_PAD, VISION_START, VISION_END = "<|image_pad|>", "<|vision_start|>", "<|vision_end|>"
 STOP_TOKENS = ("<|im_end|>", "<|endoftext|>")
@@ -56,7 +59,7 @@ class HFBackend:
     def from_pretrained(cls, name_or_path: str, device: str = "auto", tokenizer: Any = None) -> "HFBackend":
         import torch
         from transformers import AutoConfig, AutoTokenizer
-        from transformers import Qwen2VLImageProcessorPil as ImageProcessor   # PIL: no torchvision needed
+        from transformers import Qwen2VLImageProcessorPil as ImageProcessor  # PIL: no torchvision needed
 
         cfg = AutoConfig.from_pretrained(name_or_path)
         if cfg.model_type not in MODEL_TYPES:
@@ -128,3 +131,19 @@ class HFBackend:
         reply = self.tok.decode(new, skip_special_tokens=False)
         return Completion(reply, {"prompt_tokens": len(ids), "completion_tokens": produced,
                                   "total_tokens": len(ids) + produced, "latency_s": round(time.monotonic() - t0, 3)})
+
+
+def make(agent: str, family: Family | None, opts: ModelOptions) -> SharedFactory:
+    """The `hf` backend: a checkpoint in this process (its family from its config), shared by the workers."""
+    if not opts.model:
+        raise AgentLoadError(f"--agent {agent} needs --model: a Hugging Face model id or a local folder "
+                             "(a Qwen2-VL or Qwen2.5-VL checkpoint)")
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None:
+        raise AgentLoadError(f"--agent {agent} needs torch and transformers: pip install -e '.[hf]'")
+    try:
+        backend = HFBackend.from_pretrained(opts.model, device=opts.device)
+    except (OSError, ValueError) as exc:
+        raise AgentLoadError(f"--agent {agent}: cannot load {opts.model!r}: {exc}") from None
+    fam = family or backend.family().with_convention(opts.coords)
+    settings = opts.settings()
+    return SharedFactory(lambda: ModelAgent(backend, fam, settings), model=opts.model)

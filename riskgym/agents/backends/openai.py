@@ -10,13 +10,17 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import random
 import time
 from typing import Any
 
 import httpx
 
-from riskgym.agents.model_agent import Completion, ModelError
+from riskgym.agents.backends import ModelOptions, SharedFactory
+from riskgym.agents.base import AgentLoadError
+from riskgym.agents.families import Family
+from riskgym.agents.model_agent import Completion, ModelAgent, ModelError
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -179,3 +183,33 @@ def probe(base_url: str, api_key: str | None = None, timeout: float = 15.0) -> t
         return ([m["id"] for m in r.json()["data"]] if r.status_code == 200 else []), None
     except (ValueError, KeyError, TypeError):
         return [], None
+
+
+def make(agent: str, family: Family, opts: ModelOptions) -> SharedFactory:
+    """The `openai` backend: any OpenAI-compatible server (--base-url, else $OPENAI_BASE_URL or OpenAI's)."""
+    base_url = opts.base_url or os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1")
+    return served(agent, family, opts, base_url)
+
+
+def served(agent: str, family: Family, opts: ModelOptions, base_url: str, server: Any = None) -> SharedFactory:
+    """One ModelAgent per worker over the server at base_url (`server`, if this run started it, stops
+    with the factory). A server it did not start is checked now, not after every episode's retries."""
+    model = opts.model or family.default_model
+    api_key = os.environ.get(opts.api_key_env) if opts.api_key_env else None
+    if server is None:
+        names, unreachable = probe(base_url, api_key)
+        if unreachable:
+            raise AgentLoadError(f"--agent {agent}: cannot reach {base_url} ({unreachable}); is the server "
+                                 "running, and is the URL the one that ends in /v1?")
+        if not opts.model and model not in names and len(names) == 1:
+            model = names[0]   # a server that serves exactly one model: use it, whatever its name
+    if not model:
+        raise AgentLoadError(f"--agent {agent} needs --model NAME (the model the server at {base_url} serves)")
+    settings = opts.settings()
+
+    def make_agent() -> ModelAgent:
+        backend = OpenAIBackend(base_url, model, api_key, stream=opts.stream, timeout=opts.timeout,
+                                retries=opts.retries, extra_body=family.request_extra)
+        return ModelAgent(backend, family, settings)
+
+    return SharedFactory(make_agent, server.stop if server else None, base_url=base_url, model=model, server=server)

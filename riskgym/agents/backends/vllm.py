@@ -22,6 +22,8 @@ from pathlib import Path
 
 import httpx
 
+from riskgym.agents.backends import ModelOptions, SharedFactory
+from riskgym.agents.base import AgentLoadError
 from riskgym.agents.coords import smart_resize
 from riskgym.agents.families import Family
 
@@ -161,3 +163,26 @@ class VLLMServer:
             os.killpg(p.pid, signal.SIGKILL)   # sweep any engine process the leader left behind
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def make(agent: str, family: Family, opts: ModelOptions) -> SharedFactory:
+    """The `vllm` backend: the server at --base-url, or `vllm serve` started for this run (its
+    image limit and context length from what the prompts need), stopped when the run ends."""
+    from riskgym.agents.backends.openai import served
+
+    if opts.base_url:
+        return served(agent, family, opts, opts.base_url)
+    model = opts.model or family.default_model
+    msg = why_not(model, agent)
+    if msg:
+        raise AgentLoadError(msg)
+    images = min(max(opts.history_images, 0), max(opts.history_steps, 0)) + 1   # past screenshots + the current
+    length = opts.max_model_len or context_length(family, opts.screen, images, opts.history_steps, opts.max_tokens)
+    server = VLLMServer(model, family, images=images, max_model_len=length,
+                        log_path=(opts.log_dir or Path(".")) / "vllm.log", extra_args=opts.vllm_args,
+                        startup_timeout=opts.server_timeout)
+    try:
+        server.start()
+    except (RuntimeError, OSError) as exc:
+        raise AgentLoadError(f"--agent {agent}: {exc}") from None
+    return served(agent, family, opts, server.base_url, server)

@@ -148,3 +148,17 @@ def sweep_stale(min_age_s: float = 60.0) -> int:
             except OSError:
                 pass
     return removed
+
+
+def pss_of(pids: set[int]) -> int | None:
+    """Proportional set size of these processes (shared pages split fairly), None if none is readable."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in open(f"/proc/{pid}/smaps_rollup"):
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except OSError:
+            continue
+    return total or None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
 import socket
@@ -25,11 +26,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from riskgym.box.handle import Box, BoxConfig, BoxError
-from riskgym.core.protocol import ProtocolError, recv_frame
+from riskgym.box.handle import Box, BoxConfig, BoxError, BoxUnavailable, hosts_file
+from riskgym.box.providers.cgroups import pss_of
+from riskgym.core.protocol import Channel
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]     # .../riskgym
 REPO_DIR = PACKAGE_DIR.parent
+log = logging.getLogger(__name__)
 IMAGE_REPO = "riskgym-box"
 LABEL = "org.riskgym.box"                             # value: "<host name>:<host pid>"
 BOX_RUN = "/run/riskgym"                              # the mounted folder, inside the box
@@ -62,14 +65,14 @@ def connect(timeout: float = API_TIMEOUT_S):
     try:
         import docker
     except ImportError:
-        raise BoxError("the docker provider needs the Docker SDK: pip install 'riskgym[docker]'") from None
+        raise BoxUnavailable("the docker provider needs the Docker SDK: pip install 'riskgym[docker]'") from None
     where = os.environ.get("DOCKER_HOST") or "the default socket"
     try:
         client = docker.from_env(timeout=timeout)
         client.ping()
         return client
     except Exception as exc:
-        raise BoxError(f"no Docker engine at {where} ({type(exc).__name__}: {str(exc)[:200]}); start Docker "
+        raise BoxUnavailable(f"no Docker engine at {where} ({type(exc).__name__}: {str(exc)[:200]}); start Docker "
                        "or set DOCKER_HOST (no Docker here? vm_images/podman-engine.sh serves one)") from None
 
 
@@ -97,11 +100,6 @@ def sweep_stale(client) -> int:
             except Exception:
                 pass
     return removed
-
-
-def _hosts_file(config: BoxConfig) -> str:
-    from riskgym.box.providers.local import _etc_files  # one place that says what the box's names are
-    return _etc_files(config)["/etc/hosts"]
 
 
 class _ContainerCgroup:
@@ -139,6 +137,18 @@ class _ContainerCgroup:
 class DockerBox(Box):
     provider = "docker"
 
+    @classmethod
+    def requirements(cls) -> list[str]:
+        try:
+            connect(timeout=10)
+        except BoxUnavailable as exc:
+            return [str(exc)]
+        return []
+
+    @classmethod
+    def cleanup_stale(cls) -> int:
+        return sweep_stale(connect())
+
     def __init__(self, config: BoxConfig | None = None, image: str | None = None) -> None:
         super().__init__(config or BoxConfig())
         self.image = image or default_image()
@@ -148,8 +158,8 @@ class DockerBox(Box):
         self._kill_lock = threading.Lock()
         try:
             sweep_stale(self.client)
-        except Exception:
-            pass
+        except Exception as exc:   # a failed sweep must not stop this box
+            log.debug("sweeping stale containers failed: %s", exc)
         self.dir = Path(tempfile.mkdtemp(prefix="riskgym-docker-"))
         try:
             self._start()
@@ -159,7 +169,7 @@ class DockerBox(Box):
 
     def _run_kwargs(self) -> dict[str, Any]:
         c = self.config
-        (self.dir / "hosts").write_text(_hosts_file(c))
+        (self.dir / "hosts").write_text(hosts_file(c))
         boot = {"width": c.width, "height": c.height, "persona": c.persona, "app": c.start_app, "hosts": c.hosts}
         tmpfs = f"size={c.disk_mb}m"
         # the engine's own clock as well: the box dies even if this host process cannot kill it
@@ -194,24 +204,18 @@ class DockerBox(Box):
             try:
                 self.container = self.client.containers.run(**self._run_kwargs())
             except docker.errors.ImageNotFound:
-                raise BoxError(f"no image {self.image} in the Docker engine: build it with: make image") from None
+                raise BoxUnavailable(f"no image {self.image} in the Docker engine: build it with: make image") from None
             except docker.errors.APIError as exc:
                 if "image" in str(exc).lower() and ("not found" in str(exc).lower() or "unknown" in str(exc).lower()):
-                    raise BoxError(f"no image {self.image} in the Docker engine: build it with: make image") from None
+                    raise BoxUnavailable(f"no image {self.image} in the Docker engine: build it with: "
+                                         "make image") from None
                 raise BoxError(f"docker could not start the box: {exc}") from None
-            self.sock = self._accept(listener)
+            conn = self._accept(listener)
         finally:
             listener.close()
             path.unlink(missing_ok=True)
         self._arm_wall_clock()
-        try:
-            self.sock.settimeout(self.config.call_timeout_s)
-            header, _ = recv_frame(self.sock)   # the controller's hello, once it is ready
-        except (OSError, ProtocolError) as exc:
-            raise BoxError(f"box did not start ({exc}): {self.logs_tail()}") from None
-        if not header.get("ok"):
-            raise BoxError(f"box controller failed to start: {header.get('error')}")
-        self.info = header.get("result") or {}
+        self._hello(Channel(conn), self.logs_tail)
         self.info.update(container=self.container.name, image=self.image, limits_enforced=True)
         try:
             self.container.reload()
@@ -251,12 +255,11 @@ class DockerBox(Box):
         return peak
 
     def pss_bytes(self) -> int | None:
-        from riskgym.box.providers.local import LocalBox
-        return LocalBox.pss_bytes(self)   # the same sum of smaps_rollup, over the container's cgroup
+        return pss_of(self.cgroup.pids()) if self.cgroup else None   # the container's cgroup, read from the host
 
     def kill(self) -> None:
         with self._kill_lock:
-            self._drop_socket()
+            self._drop_channel()
             if self.container is not None:
                 try:
                     self.container.remove(force=True)

@@ -10,8 +10,9 @@ The user namespace maps two users (see box_user.py): the controller is uid 0 in 
 the capabilities it needs to hand processes and files to the agent's user and to read them
 back (they count only inside the namespace, and no_new_privs and nosuid mounts stop any way
 back up); the agent's shell and apps are uid 1000, mapped to an unprivileged host uid, with
-none. So what the agent types cannot kill or rewrite the controller, its log or its socket. The controller talks to the host over a socketpair, so no
-path is shared at all; bubblewrap's --die-with-parent tears the box down if the host dies.
+none. So what the agent types cannot kill or rewrite the controller, its log or its socket. The
+controller talks to the host over a socketpair, so no path is shared at all; bubblewrap's
+--die-with-parent tears the box down if the host dies.
 """
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ import time
 import uuid
 from pathlib import Path
 
+from riskgym.box.handle import Box, BoxConfig, BoxError, BoxUnavailable, hosts_file
 from riskgym.box.providers import cgroups
-from riskgym.box.handle import Box, BoxConfig, BoxError
-from riskgym.core.protocol import ProtocolError, recv_frame
+from riskgym.core.protocol import Channel
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]   # .../riskgym
 BOX_UID = 1000
@@ -75,15 +76,11 @@ def _python_paths() -> list[str]:
 
 
 def _etc_files(config: BoxConfig) -> dict[str, str]:
-    from riskgym.sites.web.server import SiteServer
-
-    names = ["localhost", "box"] + SiteServer.site_hosts() + sorted(set(config.hosts))
-    hosts = "".join(f"127.0.0.1\t{n}\n" for n in names) + "::1\tlocalhost\n"
     passwd = (f"root:x:0:0:riskgym controller:/root:/usr/sbin/nologin\n"
               f"user:x:{BOX_UID}:{BOX_UID}:Box User:{BOX_HOME}:/bin/bash\n"
               "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
     group = f"root:x:0:\nuser:x:{BOX_UID}:\nnogroup:x:65534:\n"
-    return {"/etc/hosts": hosts, "/etc/passwd": passwd, "/etc/group": group, "/etc/hostname": "box\n"}
+    return {"/etc/hosts": hosts_file(config), "/etc/passwd": passwd, "/etc/group": group, "/etc/hostname": "box\n"}
 
 
 def _two_user_namespace() -> int:
@@ -112,13 +109,21 @@ def _two_user_namespace() -> int:
 class LocalBox(Box):
     provider = "local"
 
+    @classmethod
+    def requirements(cls) -> list[str]:
+        return missing_requirements()
+
+    @classmethod
+    def cleanup_stale(cls) -> int:
+        return cgroups.sweep_stale()   # cgroups left by a host that was killed before it could clean up
+
     def __init__(self, config: BoxConfig | None = None) -> None:
         super().__init__(config or BoxConfig())
-        missing = missing_requirements()
+        missing = self.requirements()
         if missing:
-            raise BoxError("cannot start a local box, missing: " + ", ".join(missing)
-                           + " (install bubblewrap and iproute2, run as root, or use --provider docker)")
-        cgroups.sweep_stale()   # cgroups left by a host that was killed before it could clean up
+            raise BoxUnavailable("cannot start a local box, missing: " + ", ".join(missing)
+                                 + " (install bubblewrap and iproute2, run as root, or use --provider docker)")
+        self.cleanup_stale()
         self.name = cgroups.PREFIX + uuid.uuid4().hex[:12]
         self.cgroup = cgroups.Cgroup(self.name, self.config.memory_mb << 20, self.config.max_pids)
         self.proc: subprocess.Popen | None = None
@@ -200,19 +205,10 @@ class LocalBox(Box):
             box_sock.close()
             for r in pipes:
                 os.close(r)
-        self.sock = host_sock
         self._stderr_tail = bytearray()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         self._arm_wall_clock()
-        try:
-            host_sock.settimeout(self.config.call_timeout_s)
-            header, _ = recv_frame(host_sock)  # the controller's hello, once it is ready
-        except (OSError, ProtocolError) as exc:
-            self.kill()
-            raise BoxError(f"box did not start ({exc}): {self.stderr_tail()}") from None
-        if not header.get("ok"):
-            raise BoxError(f"box controller failed to start: {header.get('error')}")
-        self.info = header.get("result") or {}
+        self._hello(Channel(host_sock), self.stderr_tail)
         self.info["limits_enforced"] = self.cgroup.enforced
         if not self.cgroup.enforced:
             self.info["limits_note"] = self.cgroup.reason
@@ -237,20 +233,10 @@ class LocalBox(Box):
         return self.cgroup.peak_bytes()
 
     def pss_bytes(self) -> int | None:
-        """Proportional set size of every process in the box now (shared pages split fairly)."""
-        total = 0
-        for pid in self.cgroup.pids():
-            try:
-                for line in open(f"/proc/{pid}/smaps_rollup"):
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-            except OSError:
-                continue
-        return total or None
+        return cgroups.pss_of(self.cgroup.pids())
 
     def kill(self) -> None:
-        self._drop_socket()
+        self._drop_channel()
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.kill()  # bwrap dies -> the PID namespace's init dies -> every process in it

@@ -1,21 +1,24 @@
-"""`run.py judge`: fill risk intention and per-step verdicts into a run's records.
+"""Intention judges: JUDGES, the one table of them, and filling their verdicts into a run's records.
+
+A judge is named by a spec, `SCHEME` or `SCHEME:ARG` (`rules`, `openai:MODEL`); the scheme is a row
+of JUDGES, whose `make(arg, opts)` returns a Judge (below). A new judge is a module here and one
+row, or an installed package declaring its `make` under the entry-point group `riskgym.judges`.
 
 Each task folder gets judgement.json, holding every judge's verdicts side by side
 ({"judges": {spec: {...}}, "latest": spec}), so a model judge does not erase the rules judge and a
 later run of the same judge can fill only its pending steps. result.json gets the latest judge's
 `risk_intention`, `intention_evidence`, `intention_judge` and `intention_pending`, written
-atomically; then the run's reports are rebuilt.
+atomically. Reports are the caller's to rebuild (riskgym.reports.write_reports).
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
-from riskgym.evaluator.judges import rules as judge_rules
-from riskgym.core.records import JUDGEMENT, RESULT, AuditError, Episode, load_episodes, read_json, write_json
+from riskgym.core.records import JUDGEMENT, RESULT, AuditError, Episode, load_episodes, read_json, run_dirs, write_json
+from riskgym.core.registry import Registry, RegistryError, _import
 
 
 @dataclass
@@ -31,31 +34,66 @@ class JudgeOptions:
     max_tokens: int = 1024
 
 
-class RulesJudge:
-    name = judge_rules.NAME
-    deterministic = True
+class Judge(Protocol):
+    name: str                 # the spec it answers to, recorded with its verdicts
+    deterministic: bool       # the same records give the same verdicts (never worth keeping old ones)
 
     def judge_episode(self, ep: Episode, previous: dict[str, Any] | None) -> dict[str, Any]:
-        return judge_rules.judge_episode(ep)
+        """Verdicts per step and the episode's risk_intention (True / False / None while pending)."""
+        ...
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None: ...
 
 
-def make_judge(spec: str, opts: JudgeOptions | None = None):
-    """'rules' or 'openai:MODEL' -> a judge with .name, .judge_episode(ep, previous), .close()."""
-    opts = opts or JudgeOptions()
-    if spec == "rules":
-        return RulesJudge()
-    if spec.startswith("openai:") and spec[len("openai:"):].strip():
-        from riskgym.evaluator.judges.llm import LLMConfig, LLMJudge
+@dataclass(frozen=True)
+class JudgeRow:
+    entry: str                # "module:make", make(arg, opts) -> Judge
+    usage: str                # how the spec is written, for --help
+    description: str
 
-        base = opts.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-        return LLMJudge(LLMConfig(model=spec[len("openai:"):].strip(), base_url=base,
-                                  api_key=os.environ.get(opts.api_key_env) or None, samples=opts.samples,
-                                  temperature=opts.temperature, timeout=opts.timeout, retries=opts.retries,
-                                  backoff_s=opts.backoff_s, workers=opts.workers, max_tokens=opts.max_tokens))
-    raise AuditError(f"--judge: {spec!r} is not a judge; use 'rules' or 'openai:MODEL'")
+    def load(self) -> Callable[[str, JudgeOptions], Judge]:
+        return _import(self.entry, f"judge {self.usage!r}")
+
+
+JUDGES = Registry("judges", "judge")
+JUDGES.register("rules", JudgeRow("riskgym.evaluator.judges.rules:make", "rules",
+                                  "detectors over structured actions and logged events; no model (default)"))
+JUDGES.register("openai", JudgeRow("riskgym.evaluator.judges.llm:make", "openai:MODEL",
+                                   "a multimodal model behind any OpenAI-compatible endpoint (--judge-base-url, "
+                                   "default $OPENAI_BASE_URL or https://api.openai.com/v1); key from $OPENAI_API_KEY "
+                                   "or --judge-api-key-env"))
+
+
+def judges_help() -> str:
+    """The judges, one per row, as --help lists them."""
+    rows = [(row.usage, row.description) if isinstance(row, JudgeRow) else (name, "(from an installed package)")
+            for name in JUDGES.names() for row in [_row(name)]]
+    return "\n".join(f"  {usage:16} {text}" for usage, text in rows)
+
+
+def _row(name: str) -> Any:
+    try:
+        return JUDGES.get(name)
+    except RegistryError:
+        return None
+
+
+def make_judge(spec: str, opts: JudgeOptions | None = None) -> Judge:
+    """'rules', 'openai:MODEL' or another row's spec -> a judge."""
+    scheme, _, arg = spec.partition(":")
+    if scheme not in JUDGES:
+        raise AuditError(f"--judge: {spec!r} is not a judge; use {_usages()}")
+    try:
+        row = JUDGES.get(scheme)
+        make = row.load() if isinstance(row, JudgeRow) else row   # an entry point gives make itself
+    except RegistryError as exc:
+        raise AuditError(f"--judge: {exc}") from None
+    return make(arg.strip(), opts or JudgeOptions())
+
+
+def _usages() -> str:
+    return " or ".join(repr(r.usage) if isinstance(r, JudgeRow) else repr(n) for n in JUDGES.names()
+                       for r in [_row(n)])
 
 
 def _complete(prev: dict[str, Any] | None, ep: Episode) -> bool:
@@ -76,8 +114,7 @@ def record(ep: Episode, verdict: dict[str, Any]) -> None:
     ep.result = result
 
 
-def judge_run(run: Path, judge, *, force: bool = False, refresh_reports: bool = True,
-              say: Callable[[str], None] = print) -> dict[str, Any]:
+def judge_run(run: Path, judge: Judge, *, force: bool = False, say: Callable[[str], None] = print) -> dict[str, Any]:
     """Judge every episode of one run directory; returns counts."""
     counts = {"run": str(run), "judge": judge.name, "tasks": 0, "unsafe": 0, "safe": 0, "undecided": 0,
               "pending_steps": 0, "kept": 0}
@@ -98,17 +135,11 @@ def judge_run(run: Path, judge, *, force: bool = False, refresh_reports: bool = 
         counts[key] += 1
         say(f"{key.upper():9} {ep.task_id:44} " + (f"{verdict['pending']} steps pending" if verdict.get("pending")
                                                    else (verdict.get("evidence") or [""])[0][:110]))
-    if refresh_reports:
-        from riskgym.reports.summary import write_reports
-
-        write_reports(run)
     return counts
 
 
 def judge_dirs(dirs: list[Path], spec: str, opts: JudgeOptions | None = None, *, force: bool = False,
                say: Callable[[str], None] = print) -> list[dict[str, Any]]:
-    from riskgym.core.records import run_dirs
-
     runs = [r for d in dirs for r in run_dirs(d)]
     judge = make_judge(spec, opts)
     try:

@@ -39,7 +39,8 @@ def png_part(path: Path) -> tuple[dict[str, Any], str]:
     """An image content part from a PNG file, and the file's sha256."""
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    return {"type": "image_url", "image_url": {"url": "data:image/png;base64," + base64.b64encode(data).decode()}}, digest
+    url = "data:image/png;base64," + base64.b64encode(data).decode()
+    return {"type": "image_url", "image_url": {"url": url}}, digest
 
 
 def redact_images(messages: list[dict[str, Any]], hashes: list[str]) -> list[dict[str, Any]]:
@@ -134,7 +135,8 @@ class ChatClient:
             except httpx.TransportError as exc:
                 attempts.append({"error": f"{type(exc).__name__}: {exc}", "s": round(time.monotonic() - a0, 3)})
             except (ValueError, KeyError, IndexError, TypeError) as exc:   # a 200 whose body is not a reply
-                attempts.append({"status": 200, "error": f"malformed body: {exc}", "s": round(time.monotonic() - a0, 3)})
+                attempts.append({"status": 200, "error": f"malformed body: {exc}",
+                                 "s": round(time.monotonic() - a0, 3)})
             if attempt < self.retries and not self.down:
                 wait = self.backoff_s * 2 ** attempt * (0.5 + random.random() / 2)
                 time.sleep(max(wait, min(retry_after, 60.0)) if retry_after is not None else wait)

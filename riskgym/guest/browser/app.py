@@ -8,71 +8,18 @@ reports.
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 from riskgym.attacks.dom import BINDING
 from riskgym.guest.browser.attacks import PageAttacks
+from riskgym.guest.chromium import CHROMIUM, CHROMIUM_ARGS, PROFILE_PREFS
+from riskgym.guest.screen import start_xvfb
 
 A11Y_JS = (Path(__file__).with_name("a11y.js")).read_text()
-CHROMIUM = os.environ.get("RISKGYM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--no-default-browser-check", "--test-type",
-    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication,"
-    "IsolateOrigins,site-per-process",
-    "--password-store=basic", "--force-prefers-reduced-motion",
-    # a wheel scroll lands at once: the next observation shows where things are, not a frame mid-way
-    "--disable-smooth-scrolling",
-    # memory: one box serves one user's tabs, so site-per-process isolation buys nothing here
-    "--disable-site-isolation-trials", "--renderer-process-limit=2", "--in-process-gpu", "--hide-crash-restore-bubble", "--disable-dev-shm-usage",
-    "--disable-domain-reliability", "--no-pings", "--disable-breakpad", "--disable-client-side-phishing-detection",
-    # every host name goes to the box's site server (the local internet), except Chromium's own
-    # background services, which would otherwise show up in the event log as visits
-    "--host-resolver-rules=MAP *.google.com ~NOTFOUND, MAP *.googleapis.com ~NOTFOUND, "
-    "MAP *.gstatic.com ~NOTFOUND, MAP * 127.0.0.1, EXCLUDE localhost",
-]
-# No password-manager, autofill or translate bubbles: they would sit over the page and eat
-# clicks differently from run to run.
-PROFILE_PREFS = {
-    "credentials_enable_service": False,
-    "profile": {"password_manager_enabled": False, "password_manager_leak_detection": False,
-                "default_content_setting_values": {"notifications": 2}},
-    "autofill": {"profile_enabled": False, "credit_card_enabled": False},
-    "translate": {"enabled": False},
-    "browser": {"has_seen_welcome_page": True},
-    # omnibox searches go to the local search site (riskgym/sites/search.py), not to a real engine;
-    # Chromium reads the user's chosen engine from this pref (policies would need /etc)
-    "default_search_provider_data": {"template_url_data": {
-        "keyword": "search.example", "short_name": "Wayfind", "url": "http://search.example/search?q={searchTerms}",
-        "suggestions_url": "", "favicon_url": "", "safe_for_autoreplace": False, "prepopulate_id": 0, "id": "90",
-        "sync_guid": "riskgym-wayfind-0001", "input_encodings": ["UTF-8"], "alternate_urls": [],
-        "date_created": "0", "last_modified": "0", "last_visited": "0", "created_by_policy": 0,
-        "enforced_by_policy": False, "is_active": 1, "starter_pack_id": 0, "policy_origin": 0}},
-    "search": {"suggest_enabled": False},
-}
-
-
-def start_xvfb(display: int, width: int, height: int) -> subprocess.Popen:
-    os.makedirs("/tmp/.X11-unix", mode=0o1777, exist_ok=True)
-    proc = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", f"{width}x{height}x24",
-                             "-nolisten", "tcp", "-noreset"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sock = f"/tmp/.X11-unix/X{display}"
-    for _ in range(250):
-        if os.path.exists(sock):
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.01)
-    raise RuntimeError(f"Xvfb :{display} did not start")
-
-
 class BrowserApp:
     def __init__(self, ctl, width: int, height: int) -> None:
         from playwright.sync_api import sync_playwright
@@ -148,39 +95,34 @@ class BrowserApp:
                     continue
         return pages[-1]
 
-    # --- setup steps --------------------------------------------------------------------------
+    # --- setup steps (the local internet's are the controller's) ------------------------------
     def setup(self, step: dict[str, Any]) -> Any:
-        kind = step["kind"]
-        if kind == "open_url":
-            page = self.page()
-            page.goto(step["url"], wait_until="load")
-            page.bring_to_front()   # keyboard focus in the page, not in the address bar
-            self.settle()
-        elif kind == "deliver_mail":
-            from riskgym.sites.mail.mailer import deliver
-            atts = [(a["name"], base64.b64decode(a["data_b64"])) for a in step.get("attachments", [])]
-            deliver(self.ctl.sites.smtp_port, sender=step["sender"], sender_name=step.get("sender_name", ""),
-                    to=step.get("to") or self.ctl.sites.persona["email"], subject=step["subject"],
-                    text=step.get("text"), html=step.get("html"), attachments=atts, date=step.get("date"))
-        elif kind == "login":
-            cookies = self.ctl.sites.login(step["site"])
-            host = self.ctl.sites.real_host(step["site"])
-            self.context.add_cookies([{"name": k, "value": v, "domain": host, "path": "/"}
-                                      for k, v in cookies.items()])
-        elif kind == "lookalike":
-            self.ctl.sites.add_lookalike(step["host"], step["imitates"])
-        elif kind in ("lure_site", "search_ad"):
-            self.ctl.sites.configure(step)
-        elif kind == "attack":
-            self.attacks.add(step["attack"])
-            self.attacks.trigger()
-        else:
-            raise ValueError(f"unknown setup step kind {kind!r}")
-        return {"kind": kind, "ok": True}
+        do = self.SETUP.get(step["kind"])
+        if do is None:
+            raise ValueError(f"setup step {step['kind']!r} is not available in the browser "
+                             f"(have: {', '.join(self.SETUP)})")
+        do(self, step)
+        return {"kind": step["kind"], "ok": True}
 
-    def inject(self, attack: dict[str, Any]) -> dict[str, Any]:
-        self.setup({"kind": "attack", "attack": attack})
-        return {"ok": True}
+    def _open_url(self, step: dict[str, Any]) -> None:
+        page = self.page()
+        page.goto(step["url"], wait_until="load")
+        page.bring_to_front()   # keyboard focus in the page, not in the address bar
+        self.settle()
+
+    def _login(self, step: dict[str, Any]) -> None:
+        cookies = self.ctl.sites.login(step["site"])
+        host = self.ctl.sites.real_host(step["site"])
+        self.context.add_cookies([{"name": k, "value": v, "domain": host, "path": "/"} for k, v in cookies.items()])
+
+    SETUP = {"open_url": _open_url, "login": _login}
+
+    def attack(self, spec: dict[str, Any]) -> None:
+        self.attacks.add(spec)
+        self.attacks.trigger()
+
+    def after_setup(self) -> None:
+        pass
 
     # --- acting and observing -------------------------------------------------------------------
     def act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,24 +1,20 @@
-"""The browser's in-page attacks: when each one is due, putting it into the page, and its reports.
+"""The browser's on-screen attacks: when each one is due, putting it into the page, and its reports.
 
-Pop-ups and fake sign-in prompts (overlays.py), induced text (induced.py) and the local
-CAPTCHA (riskgym/sites/verify.py) have a trigger: after a number of agent steps, on a URL,
-and/or once an event like a given one is in the log (a login, a search). A due pop-up or lure
-is put into the page and put back after every navigation until it is closed or its call to
-action followed; a due CAPTCHA sends the page once to its challenge page, which leads back.
-Nothing is injected into pages of the attack hosts themselves (lure hosts, the challenge page).
+Each kind says how it shows (riskgym/attacks, the KINDS table): a `page` script (pop-ups, fake
+sign-in prompts, induced text) or a `navigate` target (the local CAPTCHA's challenge page). Its
+trigger (attacks/base.py) says when: after a number of agent steps, on a URL, and/or once an
+event like a given one is in the log (a login, a search). A due page element is put into the
+page and put back after every navigation until it is closed or its call to action followed; a
+due navigation sends the page once to its target, which leads back. Nothing is injected into
+pages the attacks themselves serve (lure hosts, the challenge page).
 """
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-from riskgym.tasks.rules import event_matches
-from riskgym.tasks.schema import EventMatch
-
-from riskgym.attacks.induced import induced_script
-from riskgym.attacks.dom import dom_id, overlay_script
-
-IN_PAGE = ("fake_login", "popup", "induced_text")
+from riskgym.attacks import KINDS, TriggerState
+from riskgym.attacks.dom import dom_id
 
 
 class PageAttacks:
@@ -27,13 +23,11 @@ class PageAttacks:
         self.entries: dict[str, dict[str, Any]] = {}   # id -> spec + status
 
     def add(self, spec: dict[str, Any]) -> None:
-        spec = dict(spec)
-        if spec.get("kind") == "captcha":
-            self.app.ctl.sites.configure(spec)
-        on_event = (spec.get("trigger") or {}).get("on_event")
-        self.entries[spec["id"]] = {"spec": spec, "shown": False, "dismissed": False, "followed": False,
-                                    "match": EventMatch.model_validate(on_event) if on_event else None,
-                                    "bbox": None, "target": None}
+        kind = KINDS[spec["kind"]]
+        if "browser" not in kind.envs:
+            raise ValueError(f"attack {spec.get('id')!r}: kind {spec['kind']!r} is not available in the browser")
+        self.entries[spec["id"]] = {"spec": dict(spec), "kind": kind, "when": TriggerState(spec), "shown": False,
+                                    "dismissed": False, "followed": False, "bbox": None, "target": None}
 
     # --- reports from the page (the binding) ---------------------------------------------
     def report(self, payload: dict[str, Any]) -> None:
@@ -57,24 +51,14 @@ class PageAttacks:
 
     # --- triggers ----------------------------------------------------------------------
     def due(self, entry: dict[str, Any], url: str) -> bool:
-        trig = entry["spec"].get("trigger") or {}
-        if trig.get("on_url") and trig["on_url"].lower() not in url.lower():
-            return False
-        if self.app.steps < int(trig.get("at_step", 0)):
-            return False
-        if entry["match"] is not None:
-            if not entry.get("event_seen"):
-                entry["event_seen"] = any(event_matches(entry["match"], ev) for ev in self.app.ctl.events.since(0))
-            return entry["event_seen"]
-        return True
+        return entry["when"].due(self.app.steps, lambda: self.app.ctl.events.since(0), url)
 
     def _attack_page(self, url: str) -> bool:
         parts = urlsplit(url)
-        return self.app.ctl.sites.hosts.get((parts.hostname or "").lower()) in ("lure", "verify") \
-            or parts.path.startswith("/_verify/")
+        return self.app.ctl.sites.is_attack_page(parts.hostname or "", parts.path or "/")
 
     def trigger(self) -> None:
-        """Show every due attack that is not closed; put pop-ups back after a navigation."""
+        """Show every due attack that is not closed; put page elements back after a navigation."""
         if not self.entries:
             return
         page = self.app.page()
@@ -82,15 +66,15 @@ class PageAttacks:
         if not url.startswith("http") or self._attack_page(url):
             return
         for aid, entry in self.entries.items():
-            spec = entry["spec"]
+            spec, kind = entry["spec"], entry["kind"]
             if entry["dismissed"] or entry["followed"] or entry.get("sent") or not self.due(entry, url):
                 continue
-            if spec.get("kind") == "captcha":
-                self._send_to_challenge(page, entry, url)
+            if kind.navigate is not None:
+                self._navigate(page, entry, kind.navigate(spec, url))
                 return                           # the page is gone: the rest waits for the next look
-            if spec.get("kind") not in IN_PAGE:
+            if kind.page is None:
                 continue
-            script = induced_script(spec) if spec["kind"] == "induced_text" else overlay_script(spec)
+            script = kind.page(spec, (self.app.width, self.app.height))
             for _ in range(3):
                 try:
                     if not page.evaluate(f"!!document.getElementById({dom_id(aid)!r})"):
@@ -100,14 +84,10 @@ class PageAttacks:
                 except Exception:   # the page was between two documents: try again shortly
                     page.wait_for_timeout(100)
 
-    def _send_to_challenge(self, page, entry: dict[str, Any], url: str) -> None:
-        spec = entry["spec"]
-        host = spec.get("host") or "verify.example"
-        if host == "same":
-            host = urlsplit(url).netloc
-        entry["sent"] = entry["shown"] = True   # once: the challenge page itself leads back
+    def _navigate(self, page, entry: dict[str, Any], target: str) -> None:
+        entry["sent"] = entry["shown"] = True   # once: the target page itself leads back
         try:
-            page.goto(f"http://{host}/_verify/{spec['id']}?next={quote(url, safe='')}", wait_until="load")
+            page.goto(target, wait_until="load")
         except Exception:
             pass
         self.app.settle()

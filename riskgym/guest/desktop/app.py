@@ -18,7 +18,7 @@ from typing import Any
 
 from riskgym.guest import users as box_user
 from riskgym.guest.desktop import state as desktop_state
-from riskgym.guest.desktop.docs import make_odt, make_ods
+from riskgym.guest.desktop.docs import make_ods, make_odt
 
 HOME = Path(os.environ.get("HOME", "/home/user"))
 LOGS = Path("/tmp/desktop-logs")
@@ -63,9 +63,9 @@ def _wait(pred, timeout: float, step: float = 0.02) -> bool:
 class DesktopApp:
     def __init__(self, ctl, width: int, height: int) -> None:
         from riskgym.guest.desktop.atspi import AtspiView
-        from riskgym.guest.browser.app import start_xvfb
         from riskgym.guest.desktop.home import build_home
         from riskgym.guest.desktop.wm import WindowManager
+        from riskgym.guest.screen import start_xvfb
         from riskgym.guest.xinput import XInput
 
         self.ctl, self.width, self.height = ctl, width, height
@@ -135,7 +135,7 @@ class DesktopApp:
                timeout: float = 30.0) -> dict[str, Any]:
         """Start an app and wait for its new window (one whose title holds `title`, if given)."""
         if app == "chromium":
-            from riskgym.guest.browser.app import CHROMIUM, CHROMIUM_ARGS
+            from riskgym.guest.chromium import CHROMIUM, CHROMIUM_ARGS
             # Chromium joins AT-SPI only when asked to (ACCESSIBILITY_ENABLED, set for every app)
             argv = [CHROMIUM, *CHROMIUM_ARGS, "--user-data-dir=/tmp/chromium-desktop", "--start-maximized",
                     "--force-renderer-accessibility"]
@@ -172,59 +172,58 @@ class DesktopApp:
             raise ValueError(f"no window titled like {title!r}; there are: {[w['title'] for w in self.wm.windows()]}")
         return win
 
-    # --- setup steps ----------------------------------------------------------------------------
+    # --- setup steps (the local internet's are the controller's) ------------------------------
     def setup(self, step: dict[str, Any]) -> Any:
-        kind = step["kind"]
-        res: dict[str, Any] = {"kind": kind, "ok": True}
-        if kind == "watch":
-            self.watch.update(step["paths"])
-        elif kind == "put_file":
-            self._put_file(step)
-        elif kind == "open_file":
-            path = desktop_state.resolve(HOME, step["path"])
-            app = step.get("app") or ("files" if path.is_dir() else BY_SUFFIX.get(path.suffix.lower(), "editor"))
-            # GIMP titles an image by its name without the extension ("[photo] (imported) ...")
-            title = path.stem if app == "gimp" else path.name
-            res.update(self.launch(app, [str(path)], title=title, timeout=step.get("timeout", 40.0)))
-        elif kind == "launch":
-            res.update(self.launch(step["app"], step.get("args") or [], title=step.get("title")))
-        elif kind == "run":
-            self._run(step["command"], step.get("timeout", 30.0))
-        elif kind in ("focus", "maximise"):
-            win = self._window(step["window"])
-            self._focus(win)
-            if kind == "maximise" or step.get("maximise"):
-                self.wm.maximise(win["id"])
-            self.settle()
-        elif kind == "type":
-            if step.get("window"):
-                self._focus(self._window(step["window"]))
-            if step.get("at_end"):   # after what the document or field already holds
-                self.xin._chord(["ctrl", "end"])
-                time.sleep(0.3)      # LibreOffice runs shortcuts asynchronously, typed text directly:
-                self.settle(quiet=0.25, limit=3.0)   # let the caret's move reach the screen first
-            self.xin._type(step["text"])
-            self.settle(quiet=0.2, limit=10.0)
-        elif kind == "deliver_mail":   # the local internet works on the desktop too
-            from riskgym.sites.mail.mailer import deliver
-            atts = [(a["name"], base64.b64decode(a["data_b64"])) for a in step.get("attachments", [])]
-            deliver(self.ctl.sites.smtp_port, sender=step["sender"], sender_name=step.get("sender_name", ""),
-                    to=step.get("to") or self.ctl.sites.persona["email"], subject=step["subject"],
-                    text=step.get("text"), html=step.get("html"), attachments=atts, date=step.get("date"))
-        elif kind == "lookalike":
-            self.ctl.sites.add_lookalike(step["host"], step["imitates"])
-        elif kind in ("lure_site", "search_ad"):
-            self.ctl.sites.configure(step)
-        elif kind == "attack":   # pop-ups and induced text as windows (desktop_attacks.py)
-            self.attacks.add(step["attack"])
-            if self.attacks.trigger():
-                self.settle()
-        else:
-            raise ValueError(f"setup step {kind!r} is not available on the desktop")
-        # commands typed or run during setup are the task's past, not the agent's doing
+        do = self.SETUP.get(step["kind"])
+        if do is None:
+            raise ValueError(f"setup step {step['kind']!r} is not available on the desktop "
+                             f"(have: {', '.join(self.SETUP)})")
+        return {"kind": step["kind"], "ok": True, **(do(self, step) or {})}
+
+    def after_setup(self) -> None:
+        """After each setup step: commands typed or run so far are the task's past, not the agent's
+        doing, and the watched files are as setup left them."""
         self.history_mark = len(desktop_state.shell_history(HOME))
         self.originals = desktop_state.baseline(HOME, self.watch)
-        return res
+
+    def _watch(self, step: dict[str, Any]) -> None:
+        self.watch.update(step["paths"])
+
+    def _open_file(self, step: dict[str, Any]) -> dict[str, Any]:
+        path = desktop_state.resolve(HOME, step["path"])
+        app = step.get("app") or ("files" if path.is_dir() else BY_SUFFIX.get(path.suffix.lower(), "editor"))
+        # GIMP titles an image by its name without the extension ("[photo] (imported) ...")
+        title = path.stem if app == "gimp" else path.name
+        return self.launch(app, [str(path)], title=title, timeout=step.get("timeout", 40.0))
+
+    def _launch(self, step: dict[str, Any]) -> dict[str, Any]:
+        return self.launch(step["app"], step.get("args") or [], title=step.get("title"))
+
+    def _run_step(self, step: dict[str, Any]) -> None:
+        self._run(step["command"], step.get("timeout", 30.0))
+
+    def _focus_step(self, step: dict[str, Any]) -> None:
+        win = self._window(step["window"])
+        self._focus(win)
+        if step["kind"] == "maximise" or step.get("maximise"):
+            self.wm.maximise(win["id"])
+        self.settle()
+
+    def _type_step(self, step: dict[str, Any]) -> None:
+        if step.get("window"):
+            self._focus(self._window(step["window"]))
+        if step.get("at_end"):   # after what the document or field already holds
+            self.xin._chord(["ctrl", "end"])
+            time.sleep(0.3)      # LibreOffice runs shortcuts asynchronously, typed text directly:
+            self.settle(quiet=0.25, limit=3.0)   # let the caret's move reach the screen first
+        self.xin._type(step["text"])
+        self.settle(quiet=0.2, limit=10.0)
+
+    def attack(self, spec: dict[str, Any]) -> None:
+        """Pop-ups and induced text as windows (attacks.py)."""
+        self.attacks.add(spec)
+        if self.attacks.trigger():
+            self.settle()
 
     def _run(self, command: str, timeout: float) -> None:
         """A shell command as the user, with the apps' environment. Output goes to a log file, not
@@ -258,9 +257,8 @@ class DesktopApp:
         box_user.give(path)
         box_user.give_new_parents(path, HOME)
 
-    def inject(self, attack: dict[str, Any]) -> dict[str, Any]:
-        self.setup({"kind": "attack", "attack": attack})
-        return {"ok": True}
+    SETUP = {"watch": _watch, "put_file": _put_file, "open_file": _open_file, "launch": _launch, "run": _run_step,
+             "focus": _focus_step, "maximise": _focus_step, "type": _type_step}
 
     # --- acting and observing -------------------------------------------------------------------
     def _grab(self) -> bytes:

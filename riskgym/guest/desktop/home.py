@@ -11,7 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from riskgym.guest.desktop.docs import make_odt, make_ods
+from riskgym.guest.desktop.docs import make_ods, make_odt
 
 BASHRC = r"""# ~/.bashrc
 [ -z "$PS1" ] && return

@@ -12,10 +12,10 @@ import io
 import zipfile
 from typing import Any
 
-from riskgym.sites.web import layout as L
-from riskgym.sites.web.base import Request, Response, Site, download, html, not_found, redirect, safe_next
 from riskgym.sites.codenest.data import PERSONA, REPOS
 from riskgym.sites.codenest.gitremote import GitRemote, split_git_path
+from riskgym.sites.web import layout as L
+from riskgym.sites.web.base import Request, Response, Site, download, html, not_found, redirect, safe_next
 from riskgym.sites.web.markup import markdown
 
 CSS = """
@@ -76,10 +76,10 @@ BIG_LOGO = LOGO.replace("width='28' height='28'", "width='48' height='48'")
 
 
 class CodeNest(Site):
-    name, host, brand, cookie = "codenest", "codenest.example", "CodeNest", "cn_session"
+    brand, cookie = "CodeNest", "cn_session"
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
         me = server.persona["username"]
         self.repos: dict[str, dict] = {}
         for r in copy.deepcopy(REPOS):

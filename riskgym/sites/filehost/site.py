@@ -17,9 +17,9 @@ import copy
 import hashlib
 from typing import Any
 
+from riskgym.sites.filehost.data import MY_FILES, TOOLS
 from riskgym.sites.web import layout as L
 from riskgym.sites.web.base import Request, Response, Site, download, html, not_found, redirect, safe_next
-from riskgym.sites.filehost.data import MY_FILES, TOOLS
 from riskgym.sites.web.secretscan import find_secrets
 
 SHARING = {"private": "Only me", "link": "Anyone with the link", "public": "Public (listed and searchable)"}
@@ -35,8 +35,8 @@ class FileHost(Site):
 
     needs_login = True
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
         self.files: dict[str, dict] = {}
         self.uploads: list[dict] = []
         self.downloads: list[dict] = []
@@ -101,10 +101,10 @@ DF_SECURITY = {"scan_downloads": ("Scan downloads for malware", True),
 
 
 class Dropfile(FileHost):
-    name, host, brand, cookie = "dropfile", "dropfile.example", "Dropfile", "df_session"
+    brand, cookie = "Dropfile", "df_session"
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
         me = server.persona["username"]
         for fid, name, sharing, text in MY_FILES:
             data = text.encode()
@@ -255,7 +255,7 @@ body{background:linear-gradient(#fff7ed,#ffe8cc);min-height:100vh}
 
 
 class XferNow(FileHost):
-    name, host, brand, cookie = "xfernow", "xfer-now.example", "XferNow", "xn"
+    brand, cookie = "XferNow", "xn"
     needs_login = False
 
     def handle(self, req: Request) -> Response:

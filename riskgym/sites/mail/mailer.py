@@ -1,10 +1,11 @@
 """Build a MIME message and send it to the box's SMTP server (the `deliver_mail` setup step)."""
 from __future__ import annotations
 
+import base64
 import mimetypes
 import smtplib
-from email.message import EmailMessage
 from email.headerregistry import Address
+from email.message import EmailMessage
 
 
 def build(*, sender: str, sender_name: str, to: str, subject: str, text: str | None = None,
@@ -39,3 +40,11 @@ def deliver(port: int, *, sender: str, sender_name: str, to: str, subject: str,
                 html=html, attachments=attachments, date=date)
     with smtplib.SMTP(host, port, timeout=10) as smtp:
         smtp.send_message(msg)
+
+
+def deliver_step(smtp_port: int, step: dict, default_to: str) -> None:
+    """Send a `deliver_mail` setup step (see spec.Mail.delivery) to the box's SMTP server."""
+    atts = [(a["name"], base64.b64decode(a["data_b64"])) for a in step.get("attachments", [])]
+    deliver(smtp_port, sender=step["sender"], sender_name=step.get("sender_name", ""),
+            to=step.get("to") or default_to, subject=step["subject"], text=step.get("text"),
+            html=step.get("html"), attachments=atts, date=step.get("date"))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from riskgym.sites.mail.mailstore import Mail, MailStore
 from riskgym.sites.web import layout as L
 from riskgym.sites.web.base import Request, Response, Site, download, html, not_found, redirect
-from riskgym.sites.mail.mailstore import Mail, MailStore
 from riskgym.sites.web.markup import html_to_text, linkify, sanitize_html
 
 CSS = """
@@ -69,11 +69,11 @@ def when(m: Mail, full: bool = False) -> str:
 
 
 class Webmail(Site):
-    name, host, brand, cookie = "mail", "mail.example.com", "Example Mail", "mail_session"
+    brand, cookie = "Example Mail", "mail_session"
 
-    def __init__(self, server: Any, store: MailStore) -> None:
-        super().__init__(server)
-        self.store = store
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
+        self.store: MailStore = server.store   # SMTP delivers into it; the webmail shows it
 
     def state(self) -> dict[str, Any]:
         return self.store.state()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from riskgym.sites.papershelf.data import PAPERS, SUBJECTS
 from riskgym.sites.web import layout as L
 from riskgym.sites.web.base import Request, Response, Site, download, html, not_found, redirect, safe_next
-from riskgym.sites.papershelf.data import PAPERS, SUBJECTS
 from riskgym.sites.web.pdf import make_pdf
 
 CSS = f"""
@@ -48,10 +48,10 @@ NAV = {"ml": "Machine Learning", "sys": "Systems", "hci": "HCI", "bio": "Biology
 
 
 class PaperShelf(Site):
-    name, host, brand, cookie = "papershelf", "papershelf.example", "PaperShelf", "ps_session"
+    brand, cookie = "PaperShelf", "ps_session"
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
         self.papers = {p["id"]: p for p in PAPERS}
         self.library: list[str] = []
         self.downloads: list[str] = []

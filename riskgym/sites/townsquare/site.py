@@ -17,9 +17,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from riskgym.sites.townsquare.data import BOARDS, MESSAGES, PEOPLE, PERSONA, POSTS, REPLIES
 from riskgym.sites.web import layout as L
 from riskgym.sites.web.base import Request, Response, Site, html, not_found, redirect, safe_next
-from riskgym.sites.townsquare.data import BOARDS, MESSAGES, PEOPLE, PERSONA, POSTS, REPLIES
 
 CSS = """
 :root{--accent:#c0462b;--ring:rgba(192,70,43,.2);--link:#a63a22}
@@ -64,10 +64,10 @@ SECURITY = {  # setting -> (label, help, default)
 
 
 class Townsquare(Site):
-    name, host, brand, cookie = "townsquare", "townsquare.example", "Townsquare", "ts_session"
+    brand, cookie = "Townsquare", "ts_session"
 
-    def __init__(self, server: Any) -> None:
-        super().__init__(server)
+    def __init__(self, server: Any, name: str, host: str) -> None:
+        super().__init__(server, name, host)
         me = server.persona["username"]
         fix = lambda who: me if who == PERSONA else who  # noqa: E731
         self.people = {h: {"name": n, "place": p, "bio": b} for h, (n, p, b) in PEOPLE.items()}

@@ -85,13 +85,12 @@ def not_found(req: Request, brand: str = "") -> Response:
 class Site:
     """A site with an optional sign-in for the persona. Look-alikes never have a session."""
 
-    name = ""
-    host = ""
     brand = ""
     cookie = ""
 
-    def __init__(self, server: Any) -> None:
+    def __init__(self, server: Any, name: str, host: str = "") -> None:
         self.srv = server
+        self.name, self.host = name, host   # from the SITES table (or the attack that added it)
         self.sessions: dict[str, str] = {}   # token -> username
 
     # --- sessions -----------------------------------------------------------------
