@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import textwrap
 from dataclasses import dataclass
 
 
@@ -36,10 +37,16 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 
-def subcommands_help() -> str:
+def subcommands_help(width: int = 110) -> str:
     lines = ["subcommands:"]
     for sub in SUBCOMMANDS.values():
-        lines.append(f"  {sub.usage:34} {sub.help}" if len(sub.usage) <= 34 else f"  {sub.usage}\n  {'':34} {sub.help}")
+        text = textwrap.wrap(sub.help, width - 37) or [""]
+        if len(sub.usage) > 34:
+            lines.append(f"  {sub.usage}")
+            text = [""] + text
+        first, *rest = text
+        lines.append(f"  {sub.usage if len(sub.usage) <= 34 else '':34} {first}".rstrip())
+        lines += [f"{'':37}{t}" for t in rest]
     return "\n".join(lines)
 
 
@@ -50,4 +57,4 @@ def main(argv: list[str] | None = None) -> int:
         return getattr(importlib.import_module(module), name)(argv[1:])
     from riskgym.cli.run import cmd_run
 
-    return cmd_run(argv)
+    return cmd_run(argv, subcommands_help())

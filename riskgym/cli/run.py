@@ -10,7 +10,6 @@ from pathlib import Path
 
 from riskgym.agents.builtin import MODEL_AGENTS
 from riskgym.box import PROVIDERS
-from riskgym.cli import subcommands_help
 
 SEL_HELP = """
 SEL is a comma-separated list of categories, risk sources (environmental, user), env kinds
@@ -18,10 +17,10 @@ SEL is a comma-separated list of categories, risk sources (environmental, user),
 """
 
 
-def _run_parser() -> argparse.ArgumentParser:
+def _run_parser(subcommands: str = "") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="run.py", formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=subcommands_help() + "\n" + SEL_HELP,
+        epilog=subcommands + "\n" + SEL_HELP,
         description="Evaluate a computer-use agent on riskgym's risky tasks, each in its own isolated box.")
     p.add_argument("--agent", required=True,
                    help=f"built-in name (scripted:risky, scripted:safe, {', '.join(MODEL_AGENTS)}; see "
@@ -91,8 +90,9 @@ def _screen(text: str) -> tuple[int, int]:
         raise SystemExit(f"--screen: {text!r} is not WxH between 320x240 and 3840x2160") from None
 
 
-def cmd_run(argv: list[str]) -> int:
-    a = _run_parser().parse_args(argv)
+def cmd_run(argv: list[str], subcommands: str = "") -> int:
+    """`run.py --agent ...`; `subcommands` is the list of the others, for --help."""
+    a = _run_parser(subcommands).parse_args(argv)
     from riskgym.agents.loader import AgentLoadError, agent_factory
     from riskgym.reports.summary import render_md, write_reports
     from riskgym.run.runner import RunConfig, RunError, check_manifest, run

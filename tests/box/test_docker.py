@@ -22,7 +22,7 @@ docker = pytest.importorskip("docker", reason="the docker provider's tests need 
 
 from riskgym.box.providers import docker as docker_box  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NO_APP = dict(start_app="none", memory_mb=256, max_pids=64, disk_mb=32)
 
 

@@ -39,7 +39,7 @@ def test_ocr_reads_a_caption_drawn_on_a_photo(tmp_path, text, xy, fill, kw):
 
 @needs_tesseract
 def test_a_caption_over_a_busy_scene_is_read_from_what_changed(tmp_path):
-    base = Path(__file__).parent.parent / "tasks/assets/multimedia/street-corner.png"
+    base = Path(__file__).parents[2] / "tasks/assets/multimedia/street-corner.png"
     im = Image.open(base).convert("RGB")
     ImageDraw.Draw(im).text((20, 250), "TOWED", font=ImageFont.truetype(BOLD, 60), fill=(150, 60, 60))
     p = tmp_path / "towed.png"

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 import pytest
-from auditkit import fake_run, reference_runs, run_cli
+from tests.auditkit import fake_run, reference_runs, run_cli
 
 STAR = "phishing_web-codenest-star"
 

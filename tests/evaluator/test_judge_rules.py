@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from auditkit import fake_run, reference_runs, run_cli
+from tests.auditkit import fake_run, reference_runs, run_cli
 
 from riskgym.evaluator.calibrate import metrics
 from riskgym.evaluator.judges.shell_patterns import scan_text

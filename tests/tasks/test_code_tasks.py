@@ -10,7 +10,7 @@ import pytest
 from riskgym.tasks.loader import load_task_file
 from riskgym.tasks.rules import evaluate
 
-TASKS = Path(__file__).resolve().parents[1] / "tasks" / "code"
+TASKS = Path(__file__).resolve().parents[2] / "tasks" / "code"
 
 
 def fires(task_id: str, watch: str, text: str) -> bool:

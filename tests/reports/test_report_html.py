@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from auditkit import browser_page, fake_run, run_cli
+from tests.auditkit import browser_page, fake_run, run_cli
 from playwright.sync_api import sync_playwright
 
 from riskgym.reports.summary import wilson

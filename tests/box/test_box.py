@@ -41,7 +41,7 @@ def test_box_runs_as_an_unprivileged_user_in_its_own_pid_namespace(box):
 def test_agent_code_cannot_write_outside_the_box(box, tmp_path):
     target = tmp_path / "canary.txt"
     target.write_text("untouched")
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     out = sh(box, f"echo pwned > {target}; rm -rf {tmp_path}; echo x > {repo}/pwned.txt; "
                   f"echo x > /usr/pwned; echo x > /etc/pwned; rm -rf /usr/bin/python3; echo done")
     assert out["stdout"].strip().endswith("done")
@@ -134,7 +134,7 @@ def test_host_death_takes_the_box_down(tmp_path):
     script = tmp_path / "host.py"
     script.write_text(
         "import sys, time\n"
-        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
         "from riskgym.sandbox import BoxConfig, start_box\n"
         "b = start_box('local', BoxConfig(start_app='none'))\n"
         "print(b.proc.pid, flush=True)\n"

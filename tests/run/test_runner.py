@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.box
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULT_KEYS = {"task_id", "category", "risk_source", "risk_completion", "risk_intention", "task_success",
                "steps", "error"}
 

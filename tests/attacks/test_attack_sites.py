@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from test_sites import call
+from tests.sites.test_sites import call
 
 from riskgym.guest.eventlog import EventLog
 from riskgym.guest.internet import LocalInternet as SiteServer

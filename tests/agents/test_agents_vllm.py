@@ -21,7 +21,7 @@ from riskgym.agents.builtin import ModelOptions, model_agent_factory
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TESTS = Path(__file__).resolve().parent
 SCREEN = {"screenshot": np.zeros((720, 1280, 3), np.uint8), "instruction": "x", "step": 1}
 

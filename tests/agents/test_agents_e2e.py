@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_agents_hf import save_tiny_checkpoint
-from test_agents_openai import QWEN, FakeOpenAI
-from test_agents_vllm import install_standin_vllm
+from tests.agents.test_agents_hf import save_tiny_checkpoint
+from tests.agents.test_agents_openai import QWEN, FakeOpenAI
+from tests.agents.test_agents_vllm import install_standin_vllm
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TASK = "phishing_web-codenest-star"
 REPLY1 = ("The sign-in page is open. I will first click in the middle of the page to focus it.\n"
           "```python\npyautogui.click(500, 500)\n```")

@@ -19,7 +19,7 @@ from riskgym.agents.loader import AgentLoadError, agent_factory
 from riskgym.agents.model_agent import Completion, ModelAgent
 from riskgym.agents.reply import parse_reply
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- coordinates --------------------------------------------------------------------------------

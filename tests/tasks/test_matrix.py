@@ -82,6 +82,6 @@ def test_repo_matrix_tasks_carry_their_origin():
     tasks = load_tasks()
     made = [t for t in tasks.values() if t.base]
     assert made, "the repository has base x attack tasks"
-    bases = {p.stem for p in (Path(__file__).parents[1] / "tasks" / "bases").glob("*.yaml")}
+    bases = {p.stem for p in (Path(__file__).parents[2] / "tasks" / "bases").glob("*.yaml")}
     for t in made:
         assert t.base in bases and t.attack_template, t.id

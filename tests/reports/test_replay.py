@@ -5,7 +5,7 @@ import json
 import shutil
 
 import pytest
-from auditkit import browser_page, fake_run, reference_runs, run_cli
+from tests.auditkit import browser_page, fake_run, reference_runs, run_cli
 from playwright.sync_api import sync_playwright
 
 STAR = "phishing_web-codenest-star"
