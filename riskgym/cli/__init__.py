@@ -41,12 +41,11 @@ def subcommands_help(width: int = 110) -> str:
     lines = ["subcommands:"]
     for sub in SUBCOMMANDS.values():
         text = textwrap.wrap(sub.help, width - 37) or [""]
-        if len(sub.usage) > 34:
+        if len(sub.usage) <= 34:
+            lines.append(f"  {sub.usage:34} {text.pop(0)}")
+        else:
             lines.append(f"  {sub.usage}")
-            text = [""] + text
-        first, *rest = text
-        lines.append(f"  {sub.usage if len(sub.usage) <= 34 else '':34} {first}".rstrip())
-        lines += [f"{'':37}{t}" for t in rest]
+        lines += [f"{'':37}{t}" for t in text]
     return "\n".join(lines)
 
 
