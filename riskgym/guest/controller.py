@@ -9,6 +9,7 @@ Started by riskgym/guest/launch.py, on the line the provider gave the box.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import socket
 import subprocess
@@ -22,6 +23,8 @@ from riskgym.core.protocol import ProtocolError, recv_frame, send_frame
 from riskgym.guest import users as box_user
 from riskgym.guest.eventlog import EventLog
 from riskgym.guest.internet import LocalInternet
+
+log = logging.getLogger(__name__)
 
 # the app a box starts with (boot "app"): "module:Class", each with describe, setup(step),
 # attack(spec), after_setup, act(actions), observe(a11y, stable), state, stop
@@ -169,8 +172,8 @@ class Controller:
         for part in (self.app, self.sites):
             try:
                 part.stop()
-            except Exception:
-                pass
+            except Exception as exc:
+                log.debug("stopping a box part failed: %s", exc)
 
 
 def serve_on(sock: socket.socket, boot: dict[str, Any]) -> int:

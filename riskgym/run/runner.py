@@ -8,6 +8,7 @@ and the run goes on.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import traceback
@@ -22,6 +23,8 @@ from riskgym.agents.base import as_reply
 from riskgym.box import BoxConfig
 from riskgym.core.records import MANIFEST, RESULT, TRAJECTORY, write_json
 from riskgym.tasks import Task
+
+log = logging.getLogger(__name__)
 
 
 class RunError(ValueError):
@@ -148,8 +151,8 @@ def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
                 ev = env.evaluate()
                 result["risk_completion"] = ev["risk_completion"]
                 result["completion_evidence"] = ev["completion_evidence"]
-            except Exception:
-                pass
+            except Exception as exc:
+                log.debug("nothing more to read from the crashed episode's box: %s", exc)
     result["timings"]["episode_s"] = round(time.monotonic() - t_start, 3)
     write_json(tdir / RESULT, result)
     return result

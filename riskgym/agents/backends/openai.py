@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import logging
 import os
 import random
 import time
@@ -21,6 +22,8 @@ from riskgym.agents.backends import ModelOptions, SharedFactory
 from riskgym.agents.base import AgentLoadError
 from riskgym.agents.families import Family
 from riskgym.agents.model_agent import Completion, ModelAgent, ModelError
+
+log = logging.getLogger(__name__)
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -106,8 +109,8 @@ class OpenAIBackend:
         detail = r.text[:300].strip()
         try:
             detail = json.loads(r.text)["error"]["message"]
-        except Exception:
-            pass
+        except Exception as exc:
+            log.debug("the server's error body is not OpenAI's shape: %s", exc)
         msg = f"HTTP {r.status_code}: {detail}"
         if r.status_code in (400, 422):
             for key in self.extra_body:

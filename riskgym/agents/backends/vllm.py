@@ -78,7 +78,7 @@ def _die_with_parent() -> None:   # runs in the child: if riskgym is killed, vLL
     try:
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
-    except Exception:
+    except Exception:   # no logging here: this runs in the forked child, where a lock may be held
         pass
 
 

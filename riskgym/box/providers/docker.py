@@ -97,8 +97,8 @@ def sweep_stale(client) -> int:
             try:
                 c.remove(force=True)
                 removed += 1
-            except Exception:
-                pass
+            except Exception as exc:
+                log.debug("a stale container was not removed: %s", exc)
     return removed
 
 
@@ -220,8 +220,8 @@ class DockerBox(Box):
         try:
             self.container.reload()
             self.cgroup = _ContainerCgroup(int(self.container.attrs["State"]["Pid"]))
-        except Exception:
-            pass
+        except Exception as exc:
+            log.debug("the container's cgroup is not readable: %s", exc)
 
     def _accept(self, listener: socket.socket) -> socket.socket:
         """Wait for the controller to connect; fail fast if the container exits first."""
@@ -250,8 +250,8 @@ class DockerBox(Box):
             try:
                 mem = self.container.stats(stream=False).get("memory_stats") or {}
                 peak = mem.get("max_usage") or mem.get("usage")
-            except Exception:
-                pass
+            except Exception as exc:
+                log.debug("the container's memory stats are not readable: %s", exc)
         return peak
 
     def pss_bytes(self) -> int | None:

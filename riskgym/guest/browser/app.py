@@ -9,6 +9,7 @@ reports.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ from riskgym.attacks.dom import BINDING
 from riskgym.guest.browser.attacks import PageAttacks
 from riskgym.guest.chromium import CHROMIUM, CHROMIUM_ARGS, PROFILE_PREFS
 from riskgym.guest.screen import start_xvfb
+
+log = logging.getLogger(__name__)
 
 A11Y_JS = (Path(__file__).with_name("a11y.js")).read_text()
 class BrowserApp:
@@ -78,8 +81,8 @@ class BrowserApp:
             page.wait_for_timeout(15)
         try:  # two animation frames: what was loaded is also painted before the screen is read
             self.page().evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        except Exception:
-            pass
+        except Exception as exc:
+            log.debug("no animation frame (between two documents): %s", exc)
 
     # --- pages --------------------------------------------------------------------------------
     def page(self):
@@ -191,5 +194,5 @@ class BrowserApp:
         for fn in (self.xin.close, self.context.close, self.pw.stop, self.xvfb.kill):
             try:
                 fn()
-            except Exception:
-                pass
+            except Exception as exc:
+                log.debug("stopping a browser part failed: %s", exc)

@@ -10,11 +10,14 @@ pages the attacks themselves serve (lure hosts, the challenge page).
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 from riskgym.attacks import KINDS, TriggerState
 from riskgym.attacks.dom import dom_id
+
+log = logging.getLogger(__name__)
 
 
 class PageAttacks:
@@ -88,8 +91,8 @@ class PageAttacks:
         entry["sent"] = entry["shown"] = True   # once: the target page itself leads back
         try:
             page.goto(target, wait_until="load")
-        except Exception:
-            pass
+        except Exception as exc:
+            log.debug("the attack's navigation did not load: %s", exc)
         self.app.settle()
 
     def state(self) -> dict[str, Any]:

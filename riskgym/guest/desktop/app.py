@@ -9,6 +9,7 @@ the box (desktop_state.py). The home is built at start (desktop_home.py).
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import shutil
 import subprocess
@@ -19,6 +20,8 @@ from typing import Any
 from riskgym.guest import users as box_user
 from riskgym.guest.desktop import state as desktop_state
 from riskgym.guest.desktop.docs import make_ods, make_odt
+
+log = logging.getLogger(__name__)
 
 HOME = Path(os.environ.get("HOME", "/home/user"))
 LOGS = Path("/tmp/desktop-logs")
@@ -328,5 +331,5 @@ class DesktopApp:
         for fn in (self.xin.close, self.wm.close, self.xvfb.kill, getattr(self.a11y, "stop", lambda: None)):
             try:
                 fn()
-            except Exception:
-                pass
+            except Exception as exc:
+                log.debug("stopping a desktop part failed: %s", exc)

@@ -10,9 +10,12 @@ them (or with no accessibility bus) the view falls back to the window lines alon
 """
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 DIST = "/usr/lib/python3/dist-packages"
 # AT-SPI role name -> the browser view's role word (\S+: the reference player parses on it)
@@ -181,8 +184,8 @@ class AtspiView:
             for rel in node.get_relation_set() or []:
                 if rel.get_relation_type() == A.RelationType.LABELLED_BY and rel.get_n_targets():
                     return (rel.get_target(0).get_name() or "").rstrip(":").strip()
-        except Exception:
-            pass
+        except Exception as exc:
+            log.debug("no label relation: %s", exc)
         return ""
 
     def _text(self, node, limit: int, tail: bool = False) -> str:

@@ -14,12 +14,15 @@ rule paths use as separators.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 RASTER = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 OCR_LIMIT_S = 20.0          # per image
@@ -87,8 +90,8 @@ def metadata(im) -> dict[str, str]:
         tags = dict(exif)
         try:
             tags.update(exif.get_ifd(EXIF_IFD))
-        except Exception:
-            pass
+        except Exception as exc:
+            log.debug("no EXIF sub-directory: %s", exc)
         for tag, name in EXIF_NAMES.items():
             if tag in tags and _clean(tags[tag]):
                 out[name] = _clean(tags[tag])

@@ -5,12 +5,15 @@ geometry, and a fork per window would cost more than the screenshot itself.
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any, Callable
 
 from Xlib import X, Xatom, error
 from Xlib import display as xdisplay
 from Xlib.protocol import event
+
+log = logging.getLogger(__name__)
 
 _ATOMS = ("_NET_CLIENT_LIST_STACKING", "_NET_ACTIVE_WINDOW", "_NET_WM_NAME", "UTF8_STRING", "_NET_WM_STATE",
           "_NET_WM_STATE_MAXIMIZED_VERT", "_NET_WM_STATE_MAXIMIZED_HORZ", "_NET_WM_STATE_HIDDEN", "_NET_WM_PID",
@@ -161,5 +164,5 @@ class WindowManager:
     def close(self) -> None:
         try:
             self.d.close()
-        except Exception:
-            pass
+        except Exception as exc:
+            log.debug("closing the X display failed: %s", exc)
