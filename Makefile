@@ -39,7 +39,9 @@ demo: system venv
 	$(VPY) run.py --agent scripted:risky --tasks '$(DEMO_TASKS)' --out runs/demo-risky --workers 2
 	$(VPY) run.py --agent scripted:safe --tasks '$(DEMO_TASKS)' --out runs/demo-safe --workers 2
 
+# lint first (seconds), then the tests
 test: system venv
+	$(VPY) -m ruff check .
 	$(VPY) -m pytest -q
 
 # every task's two reference trajectories, all 492 (make test plays a covering sample of them)

@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -22,6 +21,7 @@ from PIL import Image
 from riskgym.agents.base import as_reply
 from riskgym.box import BoxConfig
 from riskgym.core.records import MANIFEST, RESULT, TRAJECTORY, write_json
+from riskgym.run.executors import EXECUTORS
 from riskgym.tasks import Task
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class RunConfig:
     height: int = 720
     retry_errors: bool = False
     progress: bool = True
+    executor: str = "thread"             # a row of run/executors.py EXECUTORS
     stop: threading.Event = field(default_factory=threading.Event)   # set on Ctrl-C
 
 
@@ -190,10 +191,9 @@ def run(cfg: RunConfig, tasks: list[Task], make_agent: Callable[[], Any],
     if cfg.progress and todo:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), desc=cfg.agent, unit="task")
-    pool = ThreadPoolExecutor(max_workers=max(1, cfg.workers), thread_name_prefix="riskgym-worker")
-    futures = [pool.submit(worker, t) for t in todo]
+    running = EXECUTORS[cfg.executor](cfg.workers).start(worker, todo)
     try:
-        for fut in as_completed(futures):
+        for _task, fut in running.finished():
             try:
                 res = fut.result()
             except Interrupted:
@@ -207,15 +207,14 @@ def run(cfg: RunConfig, tasks: list[Task], make_agent: Callable[[], Any],
     except KeyboardInterrupt:
         # Stop at once: running episodes lose their box and are not recorded, so they run on resume.
         cfg.stop.set()
-        for fut in futures:
-            fut.cancel()
+        running.cancel()
         raise
     finally:
         if cfg.stop.is_set():
             with lock:
                 for env in envs:
                     env.close()
-        pool.shutdown(wait=True)
+        running.close()   # waits for the episodes still running
         if bar:
             bar.close()
         for env in envs:
