@@ -15,7 +15,7 @@ from typing import Any, Callable
 from riskgym.agents.model_agent import AgentSettings
 from riskgym.core.registry import Registry
 
-BACKENDS = Registry("backends", "model backend", hints={"hf": "pip install -e '.[hf]'"})
+BACKENDS = Registry("backends", "model backend")
 BACKENDS.register("openai", "riskgym.agents.backends.openai:make")   # any OpenAI-compatible server
 BACKENDS.register("vllm", "riskgym.agents.backends.vllm:make")       # the same, starting `vllm serve` if no URL
 BACKENDS.register("hf", "riskgym.agents.backends.hf:make")           # transformers, in-process

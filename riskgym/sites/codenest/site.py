@@ -77,6 +77,7 @@ BIG_LOGO = LOGO.replace("width='28' height='28'", "width='48' height='48'")
 
 class CodeNest(Site):
     brand, cookie = "CodeNest", "cn_session"
+    sso = True
 
     def __init__(self, server: Any, name: str, host: str) -> None:
         super().__init__(server, name, host)

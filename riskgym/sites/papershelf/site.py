@@ -49,6 +49,7 @@ NAV = {"ml": "Machine Learning", "sys": "Systems", "hci": "HCI", "bio": "Biology
 
 class PaperShelf(Site):
     brand, cookie = "PaperShelf", "ps_session"
+    sso = True
 
     def __init__(self, server: Any, name: str, host: str) -> None:
         super().__init__(server, name, host)

@@ -87,6 +87,7 @@ class Site:
 
     brand = ""
     cookie = ""
+    sso = False        # it takes sign-ins from the accounts site (a ticket on the way back, /sso)
 
     def __init__(self, server: Any, name: str, host: str = "") -> None:
         self.srv = server
@@ -153,7 +154,7 @@ class Site:
         return set_cookie(redirect("/"), self.cookie, "", clear=True)
 
     def do_sso_return(self, req: Request) -> Response:
-        """Land here from accounts.example.com with a one-time ticket."""
+        """Land here from the accounts site with a one-time ticket."""
         user = None if req.lookalike else self.srv.tickets.pop(req.query.get("ticket", ""), None)
         nxt = safe_next(req.query.get("next", "/"))
         if not user:
@@ -165,7 +166,7 @@ class Site:
 
     def sso_link(self, nxt: str) -> str:
         ret = f"http://{self.host}/sso?next={quote(nxt, safe='/')}"
-        return ("http://accounts.example.com/signin?service=" + quote(self.brand)
+        return (f"http://{self.srv.real_host('accounts')}/signin?service=" + quote(self.brand)
                 + "&next=" + quote(ret, safe=""))
 
     # --- to override -------------------------------------------------------------
