@@ -37,7 +37,7 @@ def model_agent_factory(name: str, opts: ModelOptions) -> SharedFactory:
     """The factory of a built-in model agent: its family, read through its backend."""
     row = MODEL_AGENTS[name]
     try:
-        make = BACKENDS.get(row.backend)
+        make = BACKENDS.get(opts.backend or row.backend)
     except RegistryError as exc:
         raise AgentLoadError(f"--agent {name}: {exc}") from None
     family = FAMILIES[row.family].with_convention(opts.coords) if row.family else None

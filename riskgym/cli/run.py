@@ -8,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from riskgym.agents.backends import BACKENDS
 from riskgym.agents.builtin import MODEL_AGENTS
 from riskgym.box import PROVIDERS
 
@@ -44,6 +45,9 @@ def _run_parser(subcommands: str = "") -> argparse.ArgumentParser:
 
 def _model_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group(f"model agents ({', '.join(MODEL_AGENTS)}; see docs/agents.md)")
+    g.add_argument("--backend", metavar="NAME",
+                   help=f"where replies come from: {', '.join(BACKENDS)} (default: the agent's; installed packages "
+                        "can add more under the entry point group riskgym.backends)")
     g.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; "
                    "without it qwen2-vl/qwen2.5-vl start `vllm serve` themselves (openai: $OPENAI_BASE_URL)")
     g.add_argument("--model", help="model name on the server, or for hf a model id or folder "
@@ -74,8 +78,8 @@ def _model_flags(p: argparse.ArgumentParser) -> None:
 def _model_options(a: argparse.Namespace, out: Path, screen: tuple[int, int]):
     from riskgym.agents.builtin import ModelOptions
 
-    return ModelOptions(base_url=a.base_url, model=a.model, api_key_env=a.api_key_env, stream=a.stream,
-                        coords=a.coords, history_steps=a.history, history_images=a.history_images,
+    return ModelOptions(backend=a.backend, base_url=a.base_url, model=a.model, api_key_env=a.api_key_env,
+                        stream=a.stream, coords=a.coords, history_steps=a.history, history_images=a.history_images,
                         max_tokens=a.max_tokens, temperature=a.temperature, timeout=a.request_timeout,
                         retries=a.retries, device=a.device, max_model_len=a.max_model_len, vllm_args=a.vllm_args,
                         server_timeout=a.server_timeout, log_dir=out, screen=screen)

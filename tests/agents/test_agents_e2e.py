@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from tests.agents.test_agents_hf import save_tiny_checkpoint
 from tests.agents.test_agents_openai import QWEN, FakeOpenAI
 from tests.agents.test_agents_vllm import install_standin_vllm

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.sites.test_sites import call
 
 from riskgym.guest.eventlog import EventLog
 from riskgym.guest.internet import LocalInternet as SiteServer
+from tests.sites.test_sites import call
 
 
 @pytest.fixture

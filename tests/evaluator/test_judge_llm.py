@@ -12,10 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tests.auditkit import fake_run, run_cli
 
 from riskgym.evaluator.judges import JudgeOptions, judge_dirs
 from riskgym.evaluator.judges.llm import MalformedVerdict, parse_verdict
+from tests.auditkit import fake_run, run_cli
 
 STAR = "phishing_web-codenest-star"
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 
 import pytest
+
 from tests.auditkit import fake_run, reference_runs, run_cli
 
 STAR = "phishing_web-codenest-star"

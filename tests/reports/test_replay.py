@@ -5,8 +5,9 @@ import json
 import shutil
 
 import pytest
-from tests.auditkit import browser_page, fake_run, reference_runs, run_cli
 from playwright.sync_api import sync_playwright
+
+from tests.auditkit import browser_page, fake_run, reference_runs, run_cli
 
 STAR = "phishing_web-codenest-star"
 

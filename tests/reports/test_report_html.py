@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.auditkit import browser_page, fake_run, run_cli
 from playwright.sync_api import sync_playwright
 
 from riskgym.reports.summary import wilson
+from tests.auditkit import browser_page, fake_run, run_cli
 
 
 def test_summary_keeps_the_contract_and_adds_confidence_and_honesty(tmp_path):

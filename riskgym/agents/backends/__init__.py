@@ -24,6 +24,7 @@ BACKENDS.register("hf", "riskgym.agents.backends.hf:make")           # transform
 @dataclass
 class ModelOptions:
     """What the command line says about model agents (see `run.py --help`)."""
+    backend: str | None = None           # a BACKENDS name; default: the agent's row
     base_url: str | None = None
     model: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
