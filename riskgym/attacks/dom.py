@@ -85,7 +85,12 @@ def inject_script(js_spec: dict[str, Any]) -> str:
 
 def element_script(attack: dict[str, Any], html: str, attrs: dict[str, str], place: str = "append",
                    anchors: tuple[str, ...] = ()) -> str:
-    """The JavaScript that puts any other in-page attack element (induced text) into the page."""
+    """The JavaScript that puts any other in-page attack element (induced text) into the page.
+
+    A kind's `page` hook returns this (or inject_script's) script: the browser knows an element is
+    still there by its id, dom_id(attack["id"]), and puts it back after a navigation if not. From
+    the spec it reads `id`, and where present `style` (reported as its design), `target_url` (where
+    the call to action leads) and `command` (what a copy control copies)."""
     js_spec = {"id": attack["id"], "dom_id": dom_id(attack["id"]), "design": attack.get("style"),
                "target_url": attack.get("target_url"), "command": attack.get("command"), "html": html,
                "attrs": attrs, "place": place, "anchors": list(anchors), "after_submit": ""}

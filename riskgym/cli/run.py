@@ -10,6 +10,7 @@ from pathlib import Path
 
 from riskgym.agents.backends import BACKENDS
 from riskgym.agents.builtin import MODEL_AGENTS
+from riskgym.agents.coords import CONVENTIONS
 from riskgym.box import PROVIDERS
 
 SEL_HELP = """
@@ -55,7 +56,7 @@ def _model_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="VAR",
                    help="environment variable holding the API key (default OPENAI_API_KEY; unset: no key)")
     g.add_argument("--stream", action="store_true", help="stream replies (SSE); records time to first token")
-    g.add_argument("--coords", choices=["screen", "rel1000", "resized"],
+    g.add_argument("--coords", choices=list(CONVENTIONS),
                    help="override how the model's coordinates are read: screen pixels, a 0-1000 grid, or "
                         "pixels of the resized screenshot (default: the agent's family)")
     g.add_argument("--history", type=int, default=4, metavar="N", help="past steps in the prompt (default 4)")

@@ -23,3 +23,11 @@ def test_each_apps_setup_table_takes_exactly_the_schemas_steps():
 
 def test_the_schemas_desktop_apps_are_the_ones_the_desktop_can_launch():
     assert set(schema.DESKTOP_APPS) == set(APPS) | {"chromium"}   # chromium: the browser app's flags, see launch()
+
+
+def test_attack_kinds_and_setup_steps_do_not_share_a_name():
+    """The box routes a setup step by its `kind`: an attack kind named like a setup step would go astray."""
+    from riskgym.attacks import KINDS
+
+    steps = {k for step in get_args(get_args(schema.SetupStep)[0]) for k in get_args(step.model_fields["kind"].annotation)}
+    assert not (set(KINDS) & (steps | {"attack", "watch"} | set(BrowserApp.SETUP) | set(DesktopApp.SETUP)))
