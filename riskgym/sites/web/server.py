@@ -45,7 +45,8 @@ state(): {"codenest": {"signed_in", "stars", "issues", "comments",
                          "blocked", "profile", "security"},
           "dropfile" / "xfernow": {"signed_in", "uploads", "downloads", "files" (+ "security",
                                    "remembered" on dropfile)},
-          "lookalikes": {host: {"imitates", "captured": [{"username","password","path","fields"}]}}}
+          "lookalikes": {host: {"imitates", "captured": [{"username","password","path","fields"}]}},
+          and the attack sites' own once an attack added them: "verify" (captcha/site.py), "lure"}
 """
 from __future__ import annotations
 
