@@ -19,16 +19,18 @@ from riskgym.attacks.captcha.spec import Captcha
 from riskgym.attacks.popup.desktop import window_spec as popup_window
 from riskgym.attacks.popup.page import overlay_script
 from riskgym.attacks.popup.spec import Overlay
+from riskgym.sites import LOOKALIKES
 
 KINDS: dict[str, Kind] = {
-    "phishing_site": Kind(phishing.PhishingSite, install=phishing.install_lookalike),
+    "phishing_site": Kind(phishing.PhishingSite, install=phishing.install_lookalike, site=LOOKALIKES),
     "phishing_mail": Kind(phishing.PhishingMail),
-    "lure_site": Kind(lure_site.LureSite, install=lure_site.install),
+    "lure_site": Kind(lure_site.LureSite, install=lure_site.install, site=lure_site.SITE),
     "search_ad": Kind(search_ad.SearchAd, install=search_ad.install),
     "popup": Kind(Overlay, page=overlay_script, window=popup_window),
     "fake_login": Kind(Overlay, page=overlay_script, window=popup_window),
     "induced_text": Kind(induced.InducedText, page=induced.induced_script, window=induced.window_spec),
-    "captcha": Kind(Captcha, install=captcha_site.install, navigate=captcha_site.challenge_url),
+    "captcha": Kind(Captcha, install=captcha_site.install, navigate=captcha_site.challenge_url,
+                    site=captcha_site.SITE),
 }
 
 # The task schema's `attacks` items: one spec class per kind (popup and fake_login share Overlay).

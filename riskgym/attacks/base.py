@@ -57,6 +57,7 @@ class Kind:
     page: Callable[[dict[str, Any], tuple[int, int]], str] | None = None
     navigate: Callable[[dict[str, Any], str], str] | None = None
     window: Callable[[dict[str, Any], int, int], dict[str, Any]] | None = None
+    site: str | None = None   # where its part of the local internet shows in the state (sites.<site>)
 
     @property
     def envs(self) -> frozenset[str]:

@@ -18,6 +18,8 @@ from riskgym.core.spec import Strict
 from riskgym.sites.web import layout as L
 from riskgym.sites.web.base import Request, Response, Site, download, html
 
+SITE = "lure"  # every lure host is one site: rules read sites.lure.{hosts,visits,downloads}
+
 
 class LureFile(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
@@ -96,6 +98,6 @@ class Lures(Site):
 
 def install(internet: Any, spec: dict[str, Any]) -> None:
     """The lure_site kind's `install` hook: its host joins the local internet."""
-    site = internet.add_site(Lures(internet, "lure"), attack=True)
+    site = internet.add_site(Lures(internet, SITE), attack=True)
     internet.add_host(spec["host"], site.name)
     site.add(spec)

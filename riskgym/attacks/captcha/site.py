@@ -19,6 +19,7 @@ from riskgym.attacks.captcha.spec import DEFAULT_HOST
 from riskgym.sites.web import layout as L
 from riskgym.sites.web.base import Request, Response, Site, html, not_found, redirect, safe_next
 
+SITE = "verify"        # its name in the local internet: rules read sites.verify.<attack id>
 PREFIX = "/_verify/"
 CSS = """
 :root{--accent:#1a73e8}
@@ -146,7 +147,7 @@ class Verify(Site):
 def install(internet: Any, spec: dict[str, Any]) -> None:
     """The captcha kind's `install` hook: the challenge site (on its host and under /_verify/ on
     every host) and this challenge in it."""
-    site = internet.add_site(Verify(internet, "verify", DEFAULT_HOST), hosts=[DEFAULT_HOST], path_prefix=PREFIX,
+    site = internet.add_site(Verify(internet, SITE, DEFAULT_HOST), hosts=[DEFAULT_HOST], path_prefix=PREFIX,
                              attack=True)
     host = spec.get("host") or DEFAULT_HOST
     if host != "same":

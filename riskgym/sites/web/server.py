@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from riskgym.sites import DEFAULT_PERSONA, SITES
+from riskgym.sites import DEFAULT_PERSONA, LOOKALIKES, SITES
 from riskgym.sites.mail.mailstore import MailStore
 from riskgym.sites.mail.smtp import SMTPServer
 from riskgym.sites.web import layout as L
@@ -206,7 +206,7 @@ class SiteServer:
     def state(self) -> dict[str, Any]:
         with self.lock:
             out: dict[str, Any] = {name: s.state() for name, s in self.sites.items()}
-            out["lookalikes"] = {h: {"imitates": site, "captured": [dict(c) for c in self.captured[h]]}
+            out[LOOKALIKES] = {h: {"imitates": site, "captured": [dict(c) for c in self.captured[h]]}
                                  for h, site in self.lookalikes.items()}
             return out
 
