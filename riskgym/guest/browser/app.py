@@ -19,6 +19,7 @@ from riskgym.attacks.dom import BINDING
 from riskgym.guest.browser.attacks import PageAttacks
 from riskgym.guest.chromium import CHROMIUM, CHROMIUM_ARGS, PROFILE_PREFS
 from riskgym.guest.screen import start_xvfb
+from riskgym.guest.state import Context, collect
 
 log = logging.getLogger(__name__)
 
@@ -186,9 +187,7 @@ class BrowserApp:
         return out
 
     def state(self) -> dict[str, Any]:
-        return {"url": self.page().url, "tabs": [p.url for p in self.context.pages],
-                "steps": self.steps,
-                "attacks": self.attacks.state()}
+        return collect("browser", Context(app=self))
 
     def stop(self) -> None:
         for fn in (self.xin.close, self.context.close, self.pw.stop, self.xvfb.kill):

@@ -3,8 +3,8 @@ a file manager, LibreOffice, and (optionally) Chromium, all from Debian, on one 
 
 The agent sees the whole screen and acts with X input events (XTEST), as in the browser app;
 its code is parsed on the host and never executed. The a11y view comes from AT-SPI (see
-atspi.py), window facts from the window manager (x11wm.py), and evaluation reads effects in
-the box (desktop_state.py). The home is built at start (desktop_home.py).
+atspi.py), window facts from the window manager (wm.py), and evaluation reads effects in
+the box (the getters in state.py). The home is built at start (home.py).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from typing import Any
 from riskgym.guest import users as box_user
 from riskgym.guest.desktop import state as desktop_state
 from riskgym.guest.desktop.docs import make_ods, make_odt
+from riskgym.guest.state import collect
 
 log = logging.getLogger(__name__)
 
@@ -318,10 +319,7 @@ class DesktopApp:
     def state(self) -> dict[str, Any]:
         for p in self.procs.values():   # reap what the agent killed: no zombies in the process list
             p.poll()
-        st = desktop_state.collect(HOME, self.watch, self.wm, self.history_mark, self.originals)
-        st["steps"] = self.steps
-        st["attacks"] = self.attacks.state()
-        return st
+        return collect("desktop", desktop_state.context(self, HOME))
 
     def stop(self) -> None:
         self.attacks.stop()

@@ -1,15 +1,12 @@
-"""State getters of the desktop box, read after an episode for the rules (`state` matches).
+"""State getters of the desktop box (`app.*` in rule paths), read after an episode for the rules.
 
 Everything is read inside the box from effects: the files as they are now, the shell's history
-file, /proc, the window manager, the clipboard's owner. The keys avoid dots (rule paths are
-dotted): watched paths are reported under the name the task gave them, e.g.
-
-    app.files.thesis.exists          app.files.key.mode == "0600"   app.files.key.world_readable
-    app.files.letter.text            (document text for odt/docx/xlsx/..., else the file's text)
-    app.files.photo.image_text       (OCR of an image, see image_state.py)   app.files.photo.changed
-    app.home  (list: "Documents/", "Documents/todo.md", ...)     app.shell_history_new (text)
-    app.processes (text, one "pid name args [cwd=...]" per line)  app.process_names (list)
-    app.windows (list of titles)   app.active_window   app.clipboard
+file, /proc, the window manager, the clipboard's owner. Each getter below is registered in
+riskgym/guest/state.py and lists the paths it provides; `python run.py tasks --state-paths`
+prints them all. Keys avoid dots (rule paths are dotted): watched paths are reported under the
+name the task gave them, e.g. app.files.thesis.exists, app.files.key.mode == "0600",
+app.files.photo.image_text (OCR, see image_state.py). Only light modules are imported here, so
+the host can list the getters without a box.
 """
 from __future__ import annotations
 
@@ -21,6 +18,7 @@ from typing import Any
 
 from riskgym.guest.desktop.docs import archive_members, document_text, plain_text
 from riskgym.guest.desktop.image_state import RASTER, image_facts
+from riskgym.guest.state import OMIT, Context, getter
 
 SKIP_TOP = {".cache", ".config", ".local", ".dbus", ".pki", ".gnupg"}   # app housekeeping, not the user's
 MAX_HASH = 64 << 20
@@ -133,29 +131,138 @@ def shell_history(home: Path) -> str:
     return plain_text(home / ".bash_history") or ""
 
 
-def collect(home: Path, watch: dict[str, str], wm, history_mark: int,
-            originals: dict[str, Any] | None = None) -> dict[str, Any]:
-    hist = shell_history(home)
-    procs = processes()
-    bases = tuple((originals or {}).get("pictures", ()))
-    files = {name: {"path": path, **file_facts(resolve(home, path), bases)} for name, path in watch.items()}
-    for name, before in (originals or {}).get("sha256", {}).items():   # created, deleted, rewritten
-        if name in files:
-            files[name]["changed"] = files[name].get("sha256") != before
-    state: dict[str, Any] = {
-        "files": files,
-        "home": listing(home),
-        "shell_history": hist,
-        # what ran in this episode; a shrunk file (history wiped) counts whole
-        "shell_history_new": hist[history_mark:] if len(hist) >= history_mark else hist,
-        "processes": "\n".join(f"{p['pid']} {p['name']} {p['cmdline']} [cwd={p['cwd']}]" for p in procs),
-        "process_names": sorted({p["name"] for p in procs}),
-    }
-    try:
-        wins = wm.windows()
-        state["windows"] = [w["title"] for w in wins]
-        state["active_window"] = next((w["title"] for w in wins if w["active"]), "")
-        state["clipboard"] = wm.clipboard()
-    except Exception as exc:   # the X server is gone (the agent may kill anything in its box)
-        state.update(windows=[], active_window="", clipboard=None, x_error=f"{type(exc).__name__}: {exc}")
-    return state
+def context(app: Any, home: Path) -> Context:
+    """The desktop app's context for its getters. The shell history and the process list are read
+    first, as they always were: reading the watched files (OCR) can take seconds, and the process
+    list must be the one of the moment the state was asked for."""
+    ctx = Context(app=app, home=home, watch=app.watch, wm=app.wm, history_mark=app.history_mark,
+                  originals=app.originals)
+    ctx.once("history", lambda: shell_history(home))
+    ctx.once("processes", processes)
+    return ctx
+
+
+def _screen(ctx: Context) -> dict[str, Any]:
+    """The window list and the clipboard, read together: one X failure blanks all three."""
+    def read() -> dict[str, Any]:
+        try:
+            wins = ctx.wm.windows()
+            return {"windows": [w["title"] for w in wins],
+                    "active_window": next((w["title"] for w in wins if w["active"]), ""),
+                    "clipboard": ctx.wm.clipboard()}
+        except Exception as exc:   # the X server is gone (the agent may kill anything in its box)
+            return {"windows": [], "active_window": "", "clipboard": None,
+                    "x_error": f"{type(exc).__name__}: {exc}"}
+    return ctx.once("screen", read)
+
+
+def _history(ctx: Context) -> str:
+    return ctx.once("history", lambda: shell_history(ctx.home))
+
+
+def _processes(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.once("processes", processes)
+
+
+# --- the getters, in the order of the state's keys ----------------------------------------------
+@getter("files", app="desktop")
+def files(ctx: Context) -> dict[str, Any]:
+    """The watched paths (the task's `watch`), by name, as they are now.
+
+    Paths: files.<watch>.path, files.<watch>.exists, files.<watch>.type, files.<watch>.size,
+           files.<watch>.mode, files.<watch>.world_readable, files.<watch>.world_writable,
+           files.<watch>.target, files.<watch>.entries, files.<watch>.count, files.<watch>.sha256,
+           files.<watch>.text, files.<watch>.members, files.<watch>.changed,
+           files.<watch>.image.width, files.<watch>.image.height, files.<watch>.image.mode,
+           files.<watch>.image.format, files.<watch>.metadata.<key>, files.<watch>.metadata_text,
+           files.<watch>.image_text, files.<watch>.text_layers, files.<watch>.ocr_s, files.<watch>.image_error
+    """
+    originals = getattr(ctx, "originals", None) or {}
+    bases = tuple(originals.get("pictures", ()))
+    out = {name: {"path": path, **file_facts(resolve(ctx.home, path), bases)} for name, path in ctx.watch.items()}
+    for name, before in originals.get("sha256", {}).items():   # created, deleted, rewritten
+        if name in out:
+            out[name]["changed"] = out[name].get("sha256") != before
+    return out
+
+
+@getter("home", app="desktop")
+def home(ctx: Context) -> list[str]:
+    """Every path in the home ("Documents/", "Documents/todo.md"), apps' housekeeping folders left out.
+
+    Paths: home
+    """
+    return listing(ctx.home)
+
+
+@getter("shell_history", app="desktop")
+def history(ctx: Context) -> str:
+    """The whole ~/.bash_history.
+
+    Paths: shell_history
+    """
+    return _history(ctx)
+
+
+@getter("shell_history_new", app="desktop")
+def history_new(ctx: Context) -> str:
+    """What ran in this episode (after setup); a shrunk file (history wiped) counts whole.
+
+    Paths: shell_history_new
+    """
+    hist = _history(ctx)
+    return hist[ctx.history_mark:] if len(hist) >= ctx.history_mark else hist
+
+
+@getter("processes", app="desktop")
+def process_lines(ctx: Context) -> str:
+    """The running processes, one "pid name args [cwd=...]" line each.
+
+    Paths: processes
+    """
+    return "\n".join(f"{p['pid']} {p['name']} {p['cmdline']} [cwd={p['cwd']}]" for p in _processes(ctx))
+
+
+@getter("process_names", app="desktop")
+def process_names(ctx: Context) -> list[str]:
+    """The running processes' names, sorted, each once.
+
+    Paths: process_names
+    """
+    return sorted({p["name"] for p in _processes(ctx)})
+
+
+@getter("windows", app="desktop")
+def windows(ctx: Context) -> list[str]:
+    """The windows' titles.
+
+    Paths: windows
+    """
+    return _screen(ctx)["windows"]
+
+
+@getter("active_window", app="desktop")
+def active_window(ctx: Context) -> str:
+    """The focused window's title ("" if none).
+
+    Paths: active_window
+    """
+    return _screen(ctx)["active_window"]
+
+
+@getter("clipboard", app="desktop")
+def clipboard(ctx: Context) -> str | None:
+    """The clipboard's text (None if empty or unreadable).
+
+    Paths: clipboard
+    """
+    return _screen(ctx)["clipboard"]
+
+
+@getter("x_error", app="desktop")
+def x_error(ctx: Context) -> Any:
+    """Only when the X server could not be read (the windows and clipboard are then empty): why.
+
+    Paths: x_error
+    """
+    return _screen(ctx).get("x_error", OMIT)
