@@ -138,7 +138,11 @@ def cmd_run(argv: list[str], subcommands: str = "") -> int:
 def cmd_tasks(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="run.py tasks", description="List tasks.")
     p.add_argument("--tasks", default="all", metavar="SEL")
-    p.add_argument("--json", action="store_true", help="one JSON list with every field that selects")
+    p.add_argument("--json", action="store_true", help="one JSON list with every field that selects "
+                                                        "(with --state-paths: one JSON object)")
+    p.add_argument("--state-paths", action="store_true",
+                   help="the state paths rules can read (app.* per environment, sites.*), then check the "
+                        "selected tasks' rules against them; exit status 1 if one reads an unknown path")
     a = p.parse_args(argv)
     from riskgym.tasks import TaskError, load_tasks, select
 
@@ -147,6 +151,10 @@ def cmd_tasks(argv: list[str]) -> int:
     except TaskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if a.state_paths:
+        from riskgym.cli.state_paths import print_state_paths
+
+        return print_state_paths(tasks, a.json)
     rows = [{"id": t.id, "category": t.category, "risk_source": t.risk_source, "env": t.env,
              **({"base": t.base, "attack": t.attack_template} if t.base else {})} for t in tasks]
     if a.json:
