@@ -138,7 +138,7 @@ def sites() -> dict[str, str]:
     for kind, row in KINDS.items():
         if row.site:
             out[row.site] = f"{out[row.site]}, " if row.site in out else ""
-            out[row.site] += f"{kind} attacks"
+            out[row.site] += f"from {kind} attacks"
     return out
 
 
