@@ -1,4 +1,5 @@
-"""The app's part of the box state (`app.*` in rule paths): one registry of state getters.
+"""What rules can read of the box state: the app's part (`app.*`) from one registry of state
+getters, and the keys of the sites' part (`sites.*`).
 
 A getter computes one top-level key of an app's state from a Context, and its docstring says
 which paths under that key rules can read, after a line that starts with "Paths:":
