@@ -11,8 +11,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from riskgym.guest.desktop.home import _picture
 from riskgym.guest.desktop.image_state import image_facts, xcf_text_layers
-from riskgym.guest.desktop.state import baseline, file_facts, files
-from riskgym.guest.state import Context
+from riskgym.guest.desktop.state import baseline, collect, file_facts
 
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 needs_tesseract = pytest.mark.skipif(not Path("/usr/bin/tesseract").exists(), reason="tesseract-ocr not installed")
@@ -99,8 +98,8 @@ def test_changed_compares_with_the_files_at_the_end_of_setup(tmp_path):
     before = baseline(tmp_path, watch)
     (tmp_path / "b.png").write_bytes(_picture(3, 32, 32))
     (tmp_path / "c.png").write_bytes(_picture(3, 32, 32))
-    got = files(Context(home=tmp_path, watch=watch, originals=before))   # the files getter alone
-    assert [got[k]["changed"] for k in "abc"] == [False, True, True]
+    files = collect(tmp_path, watch, None, 0, before)["files"]   # no window manager: windows read as none
+    assert [files[k]["changed"] for k in "abc"] == [False, True, True]
 
 
 @pytest.mark.box

@@ -18,7 +18,7 @@ from typing import Any
 
 from riskgym.guest.desktop.docs import archive_members, document_text, plain_text
 from riskgym.guest.desktop.image_state import RASTER, image_facts
-from riskgym.guest.state import OMIT, Context, getter
+from riskgym.guest.state import OMIT, Context, getter, getters
 
 SKIP_TOP = {".cache", ".config", ".local", ".dbus", ".pki", ".gnupg"}   # app housekeeping, not the user's
 MAX_HASH = 64 << 20
@@ -266,3 +266,12 @@ def x_error(ctx: Context) -> Any:
     Paths: x_error
     """
     return _screen(ctx).get("x_error", OMIT)
+
+
+def collect(home: Path, watch: dict[str, str], wm: Any, history_mark: int,
+            originals: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The desktop's own readings (every getter of this module) from its parts, without an app:
+    what DesktopApp.state() returns less the keys every app shares (steps, attacks)."""
+    ctx = Context(home=home, watch=watch, wm=wm, history_mark=history_mark, originals=originals or {})
+    return {k: v for g in getters("desktop") if g.fn.__module__ == __name__
+            for k, v in [(g.key, g.fn(ctx))] if v is not OMIT}
