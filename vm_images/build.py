@@ -4,7 +4,7 @@
     python vm_images/build.py                    # against DOCKER_HOST (or Docker's default socket)
     python vm_images/build.py --podman           # first set up podman's engine here (podman-engine.sh)
 
-Skips the build when the engine already holds the tag (riskgym-box:<hash>, see docker_box.image_tag);
+Skips the build when the engine already holds the tag (riskgym-box:<hash>, see providers/docker.py image_tag);
 also tags the image riskgym-box:latest. BASE_IMAGE (env or --base) picks the base image; with
 --podman it defaults to the locally made localhost/debian:bookworm.
 """

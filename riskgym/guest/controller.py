@@ -20,7 +20,7 @@ from typing import Any
 
 from riskgym.attacks import KINDS
 from riskgym.core.protocol import ProtocolError, recv_frame, send_frame
-from riskgym.guest import users as box_user
+from riskgym.guest import users
 from riskgym.guest.eventlog import EventLog
 from riskgym.guest.internet import LocalInternet
 
@@ -57,7 +57,7 @@ class Controller:
         self.boot = boot
         self.events = EventLog()
         if os.environ.get("HOME") and os.path.isdir(os.environ["HOME"]):
-            box_user.give(os.environ["HOME"])   # the home is the user's, not the controller's
+            users.give(os.environ["HOME"])   # the home is the user's, not the controller's
         self.sites = LocalInternet(self.events.emit, port=80, smtp_port=25,
                                    persona=boot.get("persona") or None, state_dir="/tmp/sites")
         self.sites.start()
@@ -72,7 +72,7 @@ class Controller:
         return getattr(importlib.import_module(module), name)(self, self.boot["width"], self.boot["height"])
 
     def hello(self) -> dict[str, Any]:
-        return {"pid": os.getpid(), "uid": os.getuid(), "agent_uid": box_user.AGENT_UID if box_user.split()
+        return {"pid": os.getpid(), "uid": os.getuid(), "agent_uid": users.AGENT_UID if users.split()
                 else os.getuid(), "app": self.boot.get("app"),
                 "screen": [self.boot["width"], self.boot["height"]], **self.app.describe()}
 
@@ -131,7 +131,7 @@ class Controller:
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             try:
                 p = subprocess.run(argv, input=input.encode() if input else None, stdout=out, stderr=err,
-                                   timeout=timeout, cwd=os.environ.get("HOME", "/"), **box_user.popen_kwargs())
+                                   timeout=timeout, cwd=os.environ.get("HOME", "/"), **users.popen_kwargs())
                 rc: int | None = p.returncode
             except subprocess.TimeoutExpired:
                 rc = None

@@ -2,7 +2,7 @@
 
 The events enter the X server as if from real hardware, so the browser cannot tell them
 from a user's (unlike CDP input, which skips the window system). Actions come from
-riskgym.envs.actions; nothing here ever evaluates agent text.
+riskgym.actions.parse; nothing here ever evaluates agent text.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """One desktop attack window: a real always-on-top GTK3 window, run as the agent's user.
 
-The controller (desktop_attacks.py) starts it with everything decided (texts, colours, place on
+The controller (riskgym/guest/desktop/attacks.py) starts it with everything decided (texts, colours, place on
 screen), so this file imports nothing of riskgym and runs under Debian's python3 with its GTK
 bindings. It reports on stdout, one JSON line each, to the controller that holds the pipe:
 

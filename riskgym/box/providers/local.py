@@ -6,7 +6,7 @@ the box, a PID namespace, an unprivileged user namespace with every capability d
 a cgroup for memory and process count. The host's files, the repository and the run's
 records are simply not mounted.
 
-The user namespace maps two users (see box_user.py): the controller is uid 0 in it, with only
+The user namespace maps two users (see riskgym/guest/users.py): the controller is uid 0 in it, with only
 the capabilities it needs to hand processes and files to the agent's user and to read them
 back (they count only inside the namespace, and no_new_privs and nosuid mounts stop any way
 back up); the agent's shell and apps are uid 1000, mapped to an unprivileged host uid, with

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from riskgym.guest import users as box_user
+from riskgym.guest import users
 from riskgym.guest.desktop import state as desktop_state
 from riskgym.guest.desktop.docs import make_ods, make_odt
 from riskgym.guest.state import collect
@@ -79,11 +79,11 @@ class DesktopApp:
         self.steps = 0
         LOGS.mkdir(parents=True, exist_ok=True)
         build_home(str(HOME), ctl.boot.get("persona") or {})
-        box_user.give(HOME, recursive=True)
+        users.give(HOME, recursive=True)
         self.history_mark = len(desktop_state.shell_history(HOME))
         runtime = Path(os.environ.get("XDG_RUNTIME_DIR", "/tmp/runtime-user"))
         runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
-        box_user.give(runtime)
+        users.give(runtime)
         self.xvfb = start_xvfb(0, width, height)
         bus = runtime / "bus"
         self.env = {k: v for k, v in os.environ.items() if k not in _CONTROLLER_ONLY}
@@ -94,7 +94,7 @@ class DesktopApp:
             "XDG_RUNTIME_DIR": str(runtime), "XDG_CURRENT_DESKTOP": "riskgym", "ACCESSIBILITY_ENABLED": "1",
         })
         os.environ.update({k: self.env[k] for k in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")})
-        # the user's session bus; the controller (another uid, box_user.py) reads AT-SPI through it too
+        # the user's session bus; the controller (another uid, users.py) reads AT-SPI through it too
         bus_conf = LOGS / "session-bus.conf"
         bus_conf.write_text('<busconfig><include>/usr/share/dbus-1/session.conf</include>'
                             '<policy context="default"><allow user="root"/></policy></busconfig>\n')
@@ -110,7 +110,7 @@ class DesktopApp:
             raise RuntimeError("the window manager did not start")
         self.wm.set_background(BACKGROUND)
         self.xin = XInput(":0", width, height)
-        if box_user.split():   # apps talk AT-SPI only to their own uid: ask a helper of that uid
+        if users.split():   # apps talk AT-SPI only to their own uid: ask a helper of that uid
             from riskgym.guest.desktop.atspi_proxy import AtspiProxy
             self.a11y = AtspiProxy(width, height, self.env, str(LOGS / "atspi.log"))
         else:
@@ -129,7 +129,7 @@ class DesktopApp:
         try:
             p = subprocess.Popen(argv, cwd=cwd, env={**self.env, **APP_ENV.get(name, {})}, stdin=subprocess.DEVNULL,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                 **box_user.popen_kwargs())
+                                 **users.popen_kwargs())
         finally:
             log.close()
         self.procs[f"{name}-{p.pid}"] = p
@@ -235,7 +235,7 @@ class DesktopApp:
         with open(LOGS / "setup-run.log", "ab") as log:
             try:
                 rc = subprocess.run(["/bin/bash", "-c", command], cwd=HOME, env=self.env, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=log, timeout=timeout, **box_user.popen_kwargs()).returncode
+                                    stdout=log, stderr=log, timeout=timeout, **users.popen_kwargs()).returncode
             except subprocess.TimeoutExpired:
                 rc = None
         if rc != 0:
@@ -258,8 +258,8 @@ class DesktopApp:
         path.write_bytes(data)
         if step.get("mode"):
             os.chmod(path, int(str(step["mode"]), 8))
-        box_user.give(path)
-        box_user.give_new_parents(path, HOME)
+        users.give(path)
+        users.give_new_parents(path, HOME)
 
     SETUP = {"watch": _watch, "put_file": _put_file, "open_file": _open_file, "launch": _launch, "run": _run_step,
              "focus": _focus_step, "maximise": _focus_step, "type": _type_step}

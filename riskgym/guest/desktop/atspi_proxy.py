@@ -1,7 +1,7 @@
 """The AT-SPI view read by a helper process that runs as the agent's user, not by the controller.
 
 Apps answer accessibility queries over a private D-Bus connection that admits only their own
-uid, and the controller is another uid (box_user.py). So the controller asks this helper, one
+uid, and the controller is another uid (users.py). So the controller asks this helper, one
 JSON line per observation, and the helper walks the tree with atspi.AtspiView. If the agent
 kills the helper (kill -9 -1 ends every process of its user), the next observation starts a new
 one; until it answers, the view falls back to the window lines alone.
@@ -17,7 +17,7 @@ import subprocess
 import sys
 from typing import Any
 
-from riskgym.guest import users as box_user
+from riskgym.guest import users
 
 
 class AtspiProxy:
@@ -38,7 +38,7 @@ class AtspiProxy:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "riskgym.guest.desktop.atspi_proxy", str(self.width), str(self.height)],
                 env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
-                cwd="/", **box_user.popen_kwargs())
+                cwd="/", **users.popen_kwargs())
         hello = self._read(15.0)
         self.available = bool(hello and hello.get("available"))
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgym.attacks import KINDS, TriggerState, popup
-from riskgym.guest import users as box_user
+from riskgym.guest import users
 
 SCRIPT = Path(popup.__file__).with_name("window.py")   # run as a script, not imported (GTK)
 
@@ -78,7 +78,7 @@ class DesktopAttacks:
         try:
             proc = subprocess.Popen([python, str(SCRIPT), json.dumps(spec)], env=self.app.env, cwd="/",
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
-                                    start_new_session=True, **box_user.popen_kwargs())
+                                    start_new_session=True, **users.popen_kwargs())
         finally:
             log.close()
         entry["proc"] = proc
