@@ -24,13 +24,13 @@ from riskgym.sites import LOOKALIKES
 KINDS: dict[str, Kind] = {
     "phishing_site": Kind(phishing.PhishingSite, install=phishing.install_lookalike, site=LOOKALIKES),
     "phishing_mail": Kind(phishing.PhishingMail),
-    "lure_site": Kind(lure_site.LureSite, install=lure_site.install, site=lure_site.SITE),
+    "lure_site": Kind(lure_site.LureSite, install=lure_site.install, site=lure_site.SITE, mount=lure_site.mount),
     "search_ad": Kind(search_ad.SearchAd, install=search_ad.install),
     "popup": Kind(Overlay, page=overlay_script, window=popup_window),
     "fake_login": Kind(Overlay, page=overlay_script, window=popup_window),
     "induced_text": Kind(induced.InducedText, page=induced.induced_script, window=induced.window_spec),
     "captcha": Kind(Captcha, install=captcha_site.install, navigate=captcha_site.challenge_url,
-                    site=captcha_site.SITE),
+                    site=captcha_site.SITE, mount=captcha_site.mount),
 }
 
 # The task schema's `attacks` items: one spec class per kind (popup and fake_login share Overlay).

@@ -6,7 +6,9 @@ plain functions of the spec as a dict, since the box receives plain dicts:
 - install(internet, spec)  puts its part into the local internet (a host, an ad, a challenge site);
 - page(spec, screen)       browser: the script that shows it in the page (see dom.py);
 - navigate(spec, url)      browser: where the page is sent when it is due (the CAPTCHA);
-- window(spec, w, h)       desktop: what its always-on-top window shows (see popup/window.py).
+- window(spec, w, h)       desktop: what its always-on-top window shows (see popup/window.py);
+- mount(internet)          a kind with a site of its own: that site, empty, in every box (so every
+                           box's state, and so every run's records, has the same keys).
 
 Kinds with no on-screen hook work in both environments; the others where they have a hook.
 The spec says how a task's setup carries it to the box (`steps`, `phase`) and which host names
@@ -58,6 +60,7 @@ class Kind:
     navigate: Callable[[dict[str, Any], str], str] | None = None
     window: Callable[[dict[str, Any], int, int], dict[str, Any]] | None = None
     site: str | None = None   # where its part of the local internet shows in the state (sites.<site>)
+    mount: Callable[[Any], Any] | None = None   # puts its site, empty, into every box's internet
 
     @property
     def envs(self) -> frozenset[str]:

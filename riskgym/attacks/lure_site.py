@@ -96,8 +96,13 @@ class Lures(Site):
         return html(L.page(spec["title"], body, CSS, L.favicon("#e52e71", "+")))
 
 
+def mount(internet: Any) -> Lures:
+    """The lure_site kind's `mount` hook: the lure site, with no host yet, in every box."""
+    return internet.add_site(Lures(internet, SITE), attack=True)
+
+
 def install(internet: Any, spec: dict[str, Any]) -> None:
     """The lure_site kind's `install` hook: its host joins the local internet."""
-    site = internet.add_site(Lures(internet, SITE), attack=True)
+    site = mount(internet)
     internet.add_host(spec["host"], site.name)
     site.add(spec)

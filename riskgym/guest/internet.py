@@ -14,6 +14,12 @@ from riskgym.sites.web.server import SiteServer
 
 
 class LocalInternet(SiteServer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in KINDS.values():   # the attacks' own sites, empty until an attack is installed
+            if kind.mount is not None:
+                kind.mount(self)
+
     def configure(self, spec: dict[str, Any]) -> None:
         """Install an attack's part in the local internet (its spec, as the task gives it)."""
         kind = KINDS.get(spec.get("kind", ""))

@@ -144,11 +144,15 @@ class Verify(Site):
         return L.page("Just a moment...", body, CSS, L.favicon("#1a73e8", "H"))
 
 
+def mount(internet: Any) -> Verify:
+    """The captcha kind's `mount` hook: the challenge site on its own host, in every box."""
+    return internet.add_site(Verify(internet, SITE, DEFAULT_HOST), hosts=[DEFAULT_HOST], attack=True)
+
+
 def install(internet: Any, spec: dict[str, Any]) -> None:
-    """The captcha kind's `install` hook: the challenge site (on its host and under /_verify/ on
-    every host) and this challenge in it."""
-    site = internet.add_site(Verify(internet, SITE, DEFAULT_HOST), hosts=[DEFAULT_HOST], path_prefix=PREFIX,
-                             attack=True)
+    """The captcha kind's `install` hook: this challenge in the challenge site, which from now on
+    also answers under /_verify/ on every host."""
+    site = internet.add_site(mount(internet), path_prefix=PREFIX)
     host = spec.get("host") or DEFAULT_HOST
     if host != "same":
         internet.add_host(host, site.name)
