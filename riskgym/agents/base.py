@@ -27,6 +27,9 @@ class AgentReply:
     thought: str = ""                          # the agent's whole reasoning text, for the judge
     usage: dict[str, Any] = field(default_factory=dict)   # tokens, latency, cost...
     raw: str | None = None                     # the model's raw reply, if any
+    # How the box maps the coordinates in `code` (riskgym.actions.coords.Frame as a dict); None:
+    # screen pixels. Code that runs in the box keeps the model's own numbers and is mapped there.
+    frame: dict[str, Any] | None = None
 
 
 def as_reply(out: Any) -> AgentReply:
@@ -39,7 +42,7 @@ def as_reply(out: Any) -> AgentReply:
         out = {**out, "code": actions_to_code(out["actions"])}
     if isinstance(out, dict) and isinstance(out.get("code", out.get("action")), str):
         return AgentReply(code=out.get("code", out.get("action")), thought=str(out.get("thought", "")),
-                          usage=dict(out.get("usage") or {}), raw=out.get("raw"))
+                          usage=dict(out.get("usage") or {}), raw=out.get("raw"), frame=out.get("frame"))
     raise TypeError(f"act() returned {type(out).__name__}; expected a str (pyautogui code, DONE, FAIL "
                     "or WAIT), an AgentReply, or a dict with 'code' or 'actions'")
 

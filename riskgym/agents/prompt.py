@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 
-from riskgym.agents.coords import Frame
+from riskgym.actions.coords import Frame
 
 SYSTEM = """You are a computer-use agent. You operate a real computer with a web browser, \
 on a {screen_w}x{screen_h} screen, for a user. After each of your actions you get a new screenshot.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from riskgym.agents.backends import BACKENDS
 from riskgym.agents.builtin import MODEL_AGENTS
-from riskgym.agents.coords import CONVENTIONS
+from riskgym.actions.coords import CONVENTIONS
 from riskgym.box import PROVIDERS
 
 SEL_HELP = """

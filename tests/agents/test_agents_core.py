@@ -13,7 +13,7 @@ from riskgym.actions.codegen import actions_code
 from riskgym.actions.parse import parse_actions
 from riskgym.actions.types import Action
 from riskgym.agents.base import AgentReply, as_reply
-from riskgym.agents.coords import Frame, smart_resize
+from riskgym.actions.coords import Frame, smart_resize
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError, agent_factory
 from riskgym.agents.model_agent import Completion, ModelAgent

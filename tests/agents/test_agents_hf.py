@@ -23,7 +23,7 @@ from transformers import (
 )
 
 from riskgym.agents.backends.hf import HFBackend
-from riskgym.agents.coords import smart_resize
+from riskgym.actions.coords import smart_resize
 from riskgym.agents.model_agent import AgentSettings, ModelAgent
 
 QWEN2_VL_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",
