@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from PIL import Image
 
 from riskgym.actions.codegen import actions_code
-from riskgym.agents.base import AgentReply
 from riskgym.actions.coords import Frame, smart_resize
+from riskgym.agents.base import AgentReply
 from riskgym.agents.families import Family
 from riskgym.agents.prompt import Turn, build_messages
 from riskgym.agents.reply import parse_reply

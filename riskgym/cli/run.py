@@ -8,9 +8,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from riskgym.actions.coords import CONVENTIONS
 from riskgym.agents.backends import BACKENDS
 from riskgym.agents.builtin import MODEL_AGENTS
-from riskgym.actions.coords import CONVENTIONS
 from riskgym.box import PROVIDERS
 
 SEL_HELP = """

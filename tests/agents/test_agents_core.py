@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from riskgym.actions.codegen import actions_code
+from riskgym.actions.coords import Frame, smart_resize
 from riskgym.actions.parse import parse_actions
 from riskgym.actions.types import Action
 from riskgym.agents.base import AgentReply, as_reply
-from riskgym.actions.coords import Frame, smart_resize
 from riskgym.agents.families import FAMILIES
 from riskgym.agents.loader import AgentLoadError, agent_factory
 from riskgym.agents.model_agent import Completion, ModelAgent

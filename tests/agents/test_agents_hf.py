@@ -22,8 +22,8 @@ from transformers import (
     Qwen2VLImageProcessorPil,
 )
 
-from riskgym.agents.backends.hf import HFBackend
 from riskgym.actions.coords import smart_resize
+from riskgym.agents.backends.hf import HFBackend
 from riskgym.agents.model_agent import AgentSettings, ModelAgent
 
 QWEN2_VL_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import httpx
 
+from riskgym.actions.coords import smart_resize
 from riskgym.agents.backends import ModelOptions, SharedFactory
 from riskgym.agents.base import AgentLoadError
-from riskgym.actions.coords import smart_resize
 from riskgym.agents.families import Family
 
 ANY_DEVICE_ENV = "RISKGYM_VLLM_ANY_DEVICE"   # "1": skip the GPU check (vLLM's CPU build, tests)
