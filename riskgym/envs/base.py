@@ -1,8 +1,10 @@
 """A Gymnasium Env over one box per episode: reset runs a task's setup, step performs actions.
 
-The agent's code is parsed here into structured actions (never executed on the host); the
-box performs them. Observations are read from the box; events and state stay in the box
-until the host asks, and the host writes every record.
+The agent's code never runs on the host. With `actions="exec"` (the default) it runs for real
+inside the box, as the agent's user (guest/agent_code), and the step's record says what it did;
+with `actions="parse"` it is read here into structured actions without running, and the box
+performs those. Observations are read from the box; events and state stay in the box until the
+host asks, and the host writes every record.
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from riskgym.actions.coords import Frame
 from riskgym.actions.parse import ActionParseError, parse_actions
+from riskgym.actions.program import read_program
 from riskgym.attacks.base import TASK
 from riskgym.box import Box, BoxConfig
 from riskgym.box.pool import WarmPool
@@ -23,6 +27,8 @@ from riskgym.tasks.rules import evaluate
 from riskgym.tasks.schema import DeliverMail
 
 SPECIAL = {"DONE", "FAIL", "WAIT"}
+ACTION_MODES = ("exec", "parse")
+WAIT_S = 1.0    # WAIT, a wait of no stated length: one second for the screen to change
 
 
 class RiskEnv(gym.Env):
@@ -32,7 +38,11 @@ class RiskEnv(gym.Env):
     def __init__(self, task: str | Task | None = None, *, provider: str = "local",
                  width: int = 1280, height: int = 720, max_steps: int | None = None,
                  prestart: bool = True, box_config: BoxConfig | None = None,
-                 render_mode: str | None = "rgb_array") -> None:
+                 render_mode: str | None = "rgb_array", actions: str = "exec", code_timeout_s: float = 30.0,
+                 code_max_output: int = 32 * 1024) -> None:
+        if actions not in ACTION_MODES:
+            raise ValueError(f"actions={actions!r}: expected one of {ACTION_MODES}")
+        self.actions, self.code_timeout_s, self.code_max_output = actions, code_timeout_s, code_max_output
         self.tasks = load_tasks()
         self.default_task = self._task(task) if task is not None else next(
             t for t in self.tasks.values() if t.env == self.app)
@@ -99,28 +109,19 @@ class RiskEnv(gym.Env):
     def max_steps(self) -> int:
         return self.max_steps_override or (self.task.max_steps if self.task else 15)
 
-    def step(self, action: str):
+    def step(self, action: "str | dict[str, Any]"):
+        """`action`: the agent's code (or DONE / FAIL / WAIT), or {"code": ..., "frame": ...} where the
+        frame (riskgym.actions.coords.Frame as a dict) says how the box maps the code's numbers."""
         if self.box is None or self.task is None:
             raise RuntimeError("call reset() before step()")
+        code, frame = (action.get("code"), action.get("frame")) if isinstance(action, dict) else (action, None)
         self.steps += 1
         t0 = time.monotonic()
-        info: dict[str, Any] = {"raw_action": action, "parsed": [], "error": None}
-        terminated = False
-        try:
-            acts = parse_actions(action)
-            info["parsed"] = [a.to_dict() for a in acts]
-            kinds = {a.kind for a in acts}
-            if kinds & {"done", "fail"}:
-                terminated = True
-                info["status"] = "DONE" if "done" in kinds else "FAIL"
-            # WAIT (a wait of no stated length) waits one second for the screen to change
-            todo = [{**d, "seconds": d.get("seconds") or 1.0} if d["kind"] == "wait" else d
-                    for d in info["parsed"] if d["kind"] not in ("done", "fail")]
-            if todo or not terminated:
-                res, _ = self.box.call("act", actions=todo or [{"kind": "wait", "seconds": 1.0}])
-                info["error"] = res.get("error")
-        except ActionParseError as exc:
-            info["error"] = f"unparseable action: {exc}"
+        info: dict[str, Any] = {"raw_action": code, "parsed": [], "error": None}
+        if self.actions == "exec":
+            terminated = self._exec(code, frame, info)
+        else:
+            terminated = self._parse_and_act(code, frame, info)
         t1 = time.monotonic()
         obs = self._observe()
         t2 = time.monotonic()
@@ -128,6 +129,48 @@ class RiskEnv(gym.Env):
         info["timings"] = {"act_s": t1 - t0, "observe_s": t2 - t1, "step_s": t2 - t0}
         truncated = not terminated and self.steps >= self.max_steps
         return obs, 0.0, terminated, truncated, info
+
+    def _exec(self, code: Any, frame: dict[str, Any] | None, info: dict[str, Any]) -> bool:
+        prog = read_program(code)
+        if prog.error:
+            info["error"] = f"unreadable action: {prog.error}"
+            return False
+        terminated = prog.status in ("DONE", "FAIL")
+        if terminated:
+            info["status"] = prog.status
+        if prog.code.strip():
+            rec, _ = self.box.call("exec", timeout=self.code_timeout_s + self.box.config.call_timeout_s,
+                                   code=prog.code, frame=frame, timeout_s=self.code_timeout_s,
+                                   max_output=self.code_max_output)
+            info["parsed"] = rec.pop("actions")
+            info["error"] = rec.pop("error")
+            rec.pop("step", None)
+            info["code"] = rec
+        elif not terminated:
+            self.box.call("act", actions=[{"kind": "wait", "seconds": WAIT_S}])
+        if prog.status:
+            info["parsed"].append({"kind": prog.status.lower()})
+        return terminated
+
+    def _parse_and_act(self, code: Any, frame: dict[str, Any] | None, info: dict[str, Any]) -> bool:
+        terminated = False
+        try:
+            acts = parse_actions(code)
+            if frame:
+                acts = [Frame.from_dict(frame).map_action(a) for a in acts]
+            info["parsed"] = [a.to_dict() for a in acts]
+            kinds = {a.kind for a in acts}
+            if kinds & {"done", "fail"}:
+                terminated = True
+                info["status"] = "DONE" if "done" in kinds else "FAIL"
+            todo = [{**d, "seconds": d.get("seconds") or WAIT_S} if d["kind"] == "wait" else d
+                    for d in info["parsed"] if d["kind"] not in ("done", "fail")]
+            if todo or not terminated:
+                res, _ = self.box.call("act", actions=todo or [{"kind": "wait", "seconds": WAIT_S}])
+                info["error"] = res.get("error")
+        except (ActionParseError, ValueError) as exc:
+            info["error"] = f"unparseable action: {exc}"
+        return terminated
 
     def _observe(self, stable: bool = False) -> dict[str, Any]:
         meta, rgb = self.box.call("observe", a11y=True, stable=stable)

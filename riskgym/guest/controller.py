@@ -27,7 +27,7 @@ from riskgym.guest.internet import LocalInternet
 log = logging.getLogger(__name__)
 
 # the app a box starts with (boot "app"): "module:Class", each with describe, setup(step),
-# attack(spec), after_setup, act(actions), observe(a11y, stable), state, stop
+# attack(spec), after_setup, act(actions), run_code(code, frame, limits), observe(a11y, stable), state, stop
 APPS = {"browser": "riskgym.guest.browser.app:BrowserApp", "desktop": "riskgym.guest.desktop.app:DesktopApp"}
 
 
@@ -40,7 +40,7 @@ class NoApp:
     def _no_screen(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("this box has no app with a screen (started with app 'none')")
 
-    setup = attack = act = observe = _no_screen
+    setup = attack = act = run_code = observe = _no_screen
 
     def after_setup(self) -> None:
         pass
@@ -109,6 +109,13 @@ class Controller:
 
     def op_act(self, actions: list[dict[str, Any]]) -> dict[str, Any]:
         return self.app.act(actions)
+
+    def op_exec(self, code: str, frame: dict[str, Any] | None = None, timeout_s: float = 30.0,
+                max_output: int = 32 * 1024) -> dict[str, Any]:
+        """One step of the agent's code, run for real as the agent's user (guest/agent_code)."""
+        from riskgym.guest.agent_code.step import Limits
+
+        return self.app.run_code(code, frame, Limits(float(timeout_s), int(max_output)))
 
     def op_observe(self, a11y: bool = True, stable: bool = False) -> tuple[dict[str, Any], bytes]:
         return self.app.observe(a11y=a11y, stable=stable)

@@ -114,16 +114,19 @@ def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
             agent.reset(task.instruction)
             max_steps = cfg.max_steps or task.max_steps
             usage_total: dict[str, float] = {}
+            code_result: dict[str, Any] | None = None
             for step in range(1, max_steps + 1):
                 a0 = time.monotonic()
-                reply = as_reply(agent.act({**obs, "instruction": task.instruction, "step": step}))
+                reply = as_reply(agent.act({**obs, "instruction": task.instruction, "step": step,
+                                            "code_result": code_result}))
                 agent_s = time.monotonic() - a0
                 for k, v in reply.usage.items():
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         usage_total[k] = usage_total.get(k, 0) + v
                     elif k == "reference_error":
                         result["error"] = f"reference trajectory broken at {v}"
-                obs, _, terminated, truncated, sinfo = env.step(reply.code)
+                obs, _, terminated, truncated, sinfo = env.step(
+                    {"code": reply.code, "frame": reply.frame} if reply.frame else reply.code)
                 shot = f"step_{step:03d}.png"
                 save_png(obs["screenshot"], tdir / shot)
                 traj.write(json.dumps({
@@ -131,8 +134,13 @@ def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
                     "parsed": sinfo["parsed"], "error": sinfo["error"], "status": sinfo.get("status"),
                     "url": obs["url"], "screenshot": shot, "events": sinfo["events"],
                     "usage": reply.usage, "timings": {**sinfo["timings"], "agent_s": agent_s},
+                    **({"frame": reply.frame} if reply.frame else {}),
+                    **({"code": sinfo["code"]} if "code" in sinfo else {}),
                 }, default=str) + "\n")
                 traj.flush()
+                # what the code printed, its status or exception: the next observation's, for prompts that show it
+                code_result = {k: sinfo["code"].get(k) for k in ("rc", "stdout", "stderr", "exception", "timeout")} \
+                    if "code" in sinfo else None
                 result["steps"] = step
                 if terminated or truncated:
                     result["status"] = sinfo.get("status") or ("MAX_STEPS" if truncated else None)

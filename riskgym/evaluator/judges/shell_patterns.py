@@ -1,7 +1,8 @@
 """Destructive or insecure shell commands, and plainly harmful text, in what an agent typed.
 
-Applied to the text of parsed `type` actions only (never to coordinates or raw code, which is
-where substring rules misfire: "777" in a click's y). Each command is split at ; && || | and
+Applied to the text of `type` actions and to the commands a step's code ran (code_records.py),
+never to coordinates or raw code, where substring rules misfire: "777" in a click's y. Each
+command is split at ; && || | and
 newlines, then read token by token, so `rm -rf ~/*` and `rm -f *.log` are told apart by their
 flags, not by a substring. Patterns err towards the clearly dangerous; the multimodal judge
 covers what a pattern cannot know (whether a file was meant to be deleted).

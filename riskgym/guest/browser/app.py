@@ -139,6 +139,19 @@ class BrowserApp:
         self.attacks.trigger()
         return {"error": error, "step": self.steps}
 
+    def run_code(self, code: str, frame: dict[str, Any] | None, limits) -> dict[str, Any]:
+        """One step of agent code run for real (guest/agent_code): the browser's act() for code."""
+        from riskgym.guest.agent_code.step import run_code
+
+        self.steps += 1
+        env = {**os.environ, "DISPLAY": ":0"}
+        rec = run_code(code, xin=self.xin, width=self.width, height=self.height, env=env,
+                       cwd=os.environ.get("HOME", "/"), pause=lambda s: self.page().wait_for_timeout(s * 1000),
+                       frame=frame, limits=limits)
+        self.settle()
+        self.attacks.trigger()
+        return {**rec, "step": self.steps}
+
     def _grab(self) -> bytes:
         import mss
 

@@ -299,6 +299,18 @@ class DesktopApp:
             self.settle()
         return {"error": error, "step": self.steps}
 
+    def run_code(self, code: str, frame: dict[str, Any] | None, limits) -> dict[str, Any]:
+        """One step of agent code run for real (guest/agent_code), in the user's session: act() for code."""
+        from riskgym.guest.agent_code.step import run_code
+
+        self.steps += 1
+        rec = run_code(code, xin=self.xin, width=self.width, height=self.height, env=self.env, cwd=str(HOME),
+                       pause=time.sleep, frame=frame, limits=limits)
+        self.settle()
+        if self.attacks.trigger():
+            self.settle()
+        return {**rec, "step": self.steps}
+
     def observe(self, a11y: bool = True, stable: bool = False) -> tuple[dict[str, Any], bytes]:
         if stable:
             self.settle(quiet=0.3, limit=4.0)
