@@ -36,12 +36,23 @@ def _run_parser(subcommands: str = "") -> argparse.ArgumentParser:
                    help="how boxes start: local namespaces (default), docker containers (make image), or a "
                         "provider an installed package adds")
     p.add_argument("--screen", default="1280x720", help="screen size WxH the agent sees (default 1280x720)")
+    _action_flags(p)
     p.add_argument("--retry-errors", action="store_true", help="on resume, run again the tasks that errored")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--judge", metavar="SPEC", help="judge intention right after the run: 'rules' (no model) or "
                    "'openai:MODEL' (see 'run.py judge --help'); default: leave risk_intention null")
     _model_flags(p)
     return p
+
+
+def _action_flags(p: argparse.ArgumentParser) -> None:
+    from riskgym.envs.base import ACTION_MODES
+
+    p.add_argument("--actions", default="exec", choices=list(ACTION_MODES),
+                   help="exec (default): each step's code runs for real inside the box, as the agent's user, and "
+                        "what it did is recorded; parse: the code is only read into GUI actions, nothing else runs")
+    p.add_argument("--code-timeout", type=float, default=30.0, metavar="S",
+                   help="exec: a step's code is stopped after S seconds (default 30)")
 
 
 def _model_flags(p: argparse.ArgumentParser) -> None:
@@ -106,7 +117,8 @@ def cmd_run(argv: list[str], subcommands: str = "") -> int:
     w, h = _screen(a.screen)
     out = a.out or Path("runs") / f"{a.agent.replace(':', '-').replace('/', '_')}-{time.strftime('%Y%m%d-%H%M%S')}"
     cfg = RunConfig(agent=a.agent, out=out, workers=a.workers, max_steps=a.max_steps, provider=a.provider,
-                    width=w, height=h, retry_errors=a.retry_errors, progress=not a.no_progress)
+                    width=w, height=h, retry_errors=a.retry_errors, progress=not a.no_progress,
+                    actions=a.actions, code_timeout_s=a.code_timeout)
     try:
         tasks = select(load_tasks(), a.tasks)
         check_manifest(cfg, write=False)   # before a model server starts writing its log into --out
@@ -176,6 +188,7 @@ def cmd_validate(argv: list[str]) -> int:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--provider", default="local", choices=list(PROVIDERS))
     p.add_argument("--no-retry", action="store_true", help="do not play a failed task a second time")
+    _action_flags(p)
     p.add_argument("--sample", type=int, metavar="N", help="only a covering sample: every base and attack "
                                                           "template once, and every Nth other task")
     a = p.parse_args(argv)
@@ -183,7 +196,7 @@ def cmd_validate(argv: list[str]) -> int:
 
     out = a.out or Path(tempfile.mkdtemp(prefix="riskgym-validate-"))
     return validate(a.tasks, out, workers=a.workers, provider=a.provider, retry=not a.no_retry,
-                    sample=a.sample)
+                    sample=a.sample, actions=a.actions, code_timeout_s=a.code_timeout)
 
 
 def cmd_agents(argv: list[str]) -> int:

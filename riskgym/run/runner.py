@@ -47,6 +47,8 @@ class RunConfig:
     retry_errors: bool = False
     progress: bool = True
     executor: str = "thread"             # a row of run/executors.py EXECUTORS
+    actions: str = "exec"                # agent code runs in the box (exec) or is only read (parse)
+    code_timeout_s: float = 30.0         # exec: one step's code is stopped after this
     stop: threading.Event = field(default_factory=threading.Event)   # set on Ctrl-C
 
 
@@ -79,8 +81,12 @@ def check_manifest(cfg: RunConfig, write: bool = True) -> None:
         if prev.get("agent") != cfg.agent:
             raise RunError(f"{cfg.out}: holds a run of agent {prev.get('agent')!r}, not {cfg.agent!r}; "
                            "choose another --out")
+        if prev.get("actions", "parse") != cfg.actions:   # runs before the exec mode only parsed
+            raise RunError(f"{cfg.out}: holds a run with --actions {prev.get('actions', 'parse')}, not "
+                           f"{cfg.actions}; resume it with the same --actions, or choose another --out")
     elif write:
         write_json(f, {"agent": cfg.agent, "provider": cfg.provider, "screen": [cfg.width, cfg.height],
+                       "actions": cfg.actions,
                        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
 
 
@@ -188,7 +194,8 @@ def run(cfg: RunConfig, tasks: list[Task], make_agent: Callable[[], Any],
             same_kind = sum(t.env == task.env for t in todo)
             env = env_class(task.env)(task, provider=cfg.provider, max_steps=cfg.max_steps,
                                       box_config=BoxConfig(width=cfg.width, height=cfg.height),
-                                      prestart=same_kind > 1)
+                                      prestart=same_kind > 1, actions=cfg.actions,
+                                      code_timeout_s=cfg.code_timeout_s)
             with lock:
                 envs.append(env)
             local.envs[task.env] = env

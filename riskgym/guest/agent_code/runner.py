@@ -95,7 +95,7 @@ def _hook(event: str, args: tuple) -> None:
     if rec is None:
         return
     _count += 1
-    channel.record({"op": "audit", **rec} if _count <= MAX_RECORDS else {"op": "audit_full"})
+    channel.record({"op": "audit", "record": rec} if _count <= MAX_RECORDS else {"op": "audit_full"})
 
 
 def _error_line(exc: BaseException) -> int | None:
@@ -111,7 +111,7 @@ def main() -> None:
     code = os.environ.pop(channel.CODE_VAR)
     import time
 
-    import pyautogui   # the shim: loaded before the hook, so its imports are not records
+    import pyautogui  # the shim: loaded before the hook, so its imports are not records
     import pyperclip
     sys.addaudithook(_hook)
     # bound already, as computer-use harnesses run replies (OSWorld: "import pyautogui; import time; ...")

@@ -69,8 +69,8 @@ class _Session:
             return {"ok": True, "pos": list(self.xin.pointer())}
         if op == "act":
             return self.act(msg)
-        if op == "audit":
-            self._keep(self.audit, {k: v for k, v in msg.items() if k != "op"})
+        if op == "audit" and isinstance(msg.get("record"), dict):
+            self._keep(self.audit, msg["record"])
         elif op == "audit_full":
             self.dropped += 1
         elif op == "call":
@@ -118,13 +118,13 @@ def run_code(code: str, *, xin, width: int, height: int, env: dict[str, str], cw
     sess = _Session(xin, pause)
     ours, theirs = socket.socketpair()
     penv = {**env, channel.FD_VAR: str(theirs.fileno()), channel.CODE_VAR: code,
-            channel.SCREEN_VAR: f"{width}x{height}", "PYTHONUNBUFFERED": "1"}
+            channel.SCREEN_VAR: f"{width}x{height}"}
     if frame:
         penv[channel.FRAME_VAR] = json.dumps(frame)
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
-            proc = subprocess.Popen([sys.executable, "-I", "-B", "-c", BOOT], stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen([sys.executable, "-I", "-B", "-u", "-c", BOOT], stdin=subprocess.DEVNULL,
                                     stdout=out, stderr=err, env=penv, cwd=cwd, pass_fds=[theirs.fileno()],
                                     start_new_session=True, **users.popen_kwargs())
         except OSError as exc:
