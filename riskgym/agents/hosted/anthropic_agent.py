@@ -89,21 +89,21 @@ class AnthropicAgent:
         return {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": png_b64(img)}}
 
     def _results(self, img) -> list[dict[str, Any]]:
-        """A tool_result for each pending tool_use; the screenshot goes with the last one at least."""
+        """A tool_result for each pending tool_use; the last one carries the current screenshot."""
         out = []
         for i, (use, r) in enumerate(self.pending):
+            content: list[dict[str, Any]] = []
             if not r.ok:
-                content: list[dict[str, Any]] = [{"type": "text", "text": r.error}]
+                content.append({"type": "text", "text": r.error})
             elif r.zoom:
-                content = [self._image(zoomed(img, r.zoom))]
+                content.append(self._image(zoomed(img, r.zoom)))
             elif "cursor_position" in r.observe:
                 p = self.pointer
-                content = [{"type": "text", "text": f"X={p[0]},Y={p[1]}" if p else "cursor position unknown"}]
-            elif "screenshot" in r.observe or i == len(self.pending) - 1:
-                content = [self._image(img)]
-            else:
-                content = [{"type": "text", "text": "done"}]
-            res = {"type": "tool_result", "tool_use_id": use["id"], "content": content}
+                content.append({"type": "text", "text": f"X={p[0]},Y={p[1]}" if p else "cursor position unknown"})
+            if ((r.ok and "screenshot" in r.observe) or i == len(self.pending) - 1) and not (r.ok and r.zoom):
+                content.append(self._image(img))
+            res = {"type": "tool_result", "tool_use_id": use["id"], "content": content or [{"type": "text",
+                                                                                            "text": "done"}]}
             if not r.ok:
                 res["is_error"] = True
             if self.tool.toolset:
