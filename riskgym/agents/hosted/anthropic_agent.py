@@ -112,22 +112,18 @@ class AnthropicAgent:
         return out
 
     def _trim(self) -> None:
-        """Keep only the last history_images screenshots as images."""
-        seen = 0
-        for m in reversed(self.messages):
+        """Keep only the last history_images screenshots as images (older ones become a line of text)."""
+        holders = []    # (list, index) of every image in the user turns, oldest first
+        for m in self.messages:
             if m["role"] != "user" or not isinstance(m["content"], list):
                 continue
-            for part in reversed(m["content"]):
-                inner = part.get("content") if part.get("type") == "tool_result" else None
-                for holder, key in ([(part, None)] if part.get("type") == "image" else
-                                    [(c, i) for i, c in enumerate(inner or []) if c.get("type") == "image"]):
-                    seen += 1
-                    if seen > self.history_images:
-                        if key is None:
-                            part.clear()
-                            part.update(type="text", text="[an earlier screenshot]")
-                        else:
-                            inner[key] = {"type": "text", "text": "[an earlier screenshot]"}
+            for i, part in enumerate(m["content"]):
+                if part.get("type") == "image":
+                    holders.append((m["content"], i))
+                elif part.get("type") == "tool_result" and isinstance(part.get("content"), list):
+                    holders += [(part["content"], j) for j, c in enumerate(part["content"]) if c.get("type") == "image"]
+        for seq, i in holders[:max(0, len(holders) - self.history_images)]:
+            seq[i] = {"type": "text", "text": "[an earlier screenshot]"}
 
     @staticmethod
     def _param(block: Any) -> dict[str, Any]:
