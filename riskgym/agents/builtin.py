@@ -7,7 +7,7 @@ backends/).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from riskgym.agents.backends import BACKENDS, ModelOptions, SharedFactory
 from riskgym.agents.base import AgentLoadError
@@ -30,11 +30,24 @@ MODEL_AGENTS: dict[str, ModelAgentRow] = {
     "qwen2.5-vl": ModelAgentRow("qwen2.5-vl", "vllm", "Qwen2.5-VL (pixels of the resized image); served like qwen2-vl"),
     "hf": ModelAgentRow(None, "hf", "a Qwen2-VL / Qwen2.5-VL checkpoint run in-process with transformers "
                         "(--model; extra 'hf')"),
+    "anthropic": ModelAgentRow(None, "anthropic", "anthropic:MODEL, Claude with Anthropic's computer-use tool "
+                               "(Messages API, official SDK; $ANTHROPIC_API_KEY; extra 'hosted')"),
+    "openai-cua": ModelAgentRow(None, "openai-cua", "openai-cua:MODEL, OpenAI's computer-use tool (Responses API, "
+                                "official SDK; $OPENAI_API_KEY; extra 'hosted')"),
 }
 
 
+def split_model_spec(spec: str) -> tuple[str, str | None] | None:
+    """`NAME` or `NAME:MODEL` for a built-in model agent -> (NAME, MODEL or None); None otherwise."""
+    name, _, model = spec.partition(":")
+    return (name, model or None) if name in MODEL_AGENTS else None
+
+
 def model_agent_factory(name: str, opts: ModelOptions) -> SharedFactory:
-    """The factory of a built-in model agent: its family, read through its backend."""
+    """The factory of a built-in model agent (`NAME` or `NAME:MODEL`): its family, read through its backend."""
+    name, model = split_model_spec(name) or (name, None)
+    if model:
+        opts = replace(opts, model=model)
     row = MODEL_AGENTS[name]
     try:
         make = BACKENDS.get(opts.backend or row.backend)
@@ -44,4 +57,5 @@ def model_agent_factory(name: str, opts: ModelOptions) -> SharedFactory:
     return make(name, family, opts)
 
 
-__all__ = ["MODEL_AGENTS", "ModelAgentRow", "ModelOptions", "SharedFactory", "model_agent_factory"]
+__all__ = ["MODEL_AGENTS", "ModelAgentRow", "ModelOptions", "SharedFactory", "model_agent_factory",
+           "split_model_spec"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from riskgym.agents.base import AgentLoadError
-from riskgym.agents.builtin import MODEL_AGENTS, ModelOptions, model_agent_factory
+from riskgym.agents.builtin import MODEL_AGENTS, ModelOptions, model_agent_factory, split_model_spec
 from riskgym.core.registry import Registry, RegistryError
 
 BUILTINS: dict[str, str] = {
@@ -71,7 +71,7 @@ def agent_factory(spec: str, options: ModelOptions | None = None, **kwargs: Any)
         which = spec.split(":", 1)[1]
         ScriptedAgent(which)  # validate now, not in a worker
         return lambda: ScriptedAgent(which)
-    if spec in MODEL_AGENTS:
+    if split_model_spec(spec):     # NAME or NAME:MODEL (same as --model MODEL)
         return model_agent_factory(spec, options or ModelOptions())
     if spec in PLUGINS:
         try:

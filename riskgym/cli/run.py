@@ -26,7 +26,8 @@ def _run_parser(subcommands: str = "") -> argparse.ArgumentParser:
         description="Evaluate a computer-use agent on riskgym's risky tasks, each in its own isolated box.")
     p.add_argument("--agent", required=True,
                    help=f"built-in name (scripted:risky, scripted:safe, {', '.join(MODEL_AGENTS)}; see "
-                        "'run.py agents'), an entry point name, 'package.module:Class' or "
+                        "'run.py agents'; NAME:MODEL is NAME --model MODEL, e.g. anthropic:MODEL), "
+                        "an entry point name, 'package.module:Class' or "
                         "'path/to/file.py:Class' (a class with reset(instruction) and act(observation))")
     p.add_argument("--tasks", default="all", metavar="SEL", help="which tasks (see below); default all")
     p.add_argument("--out", type=Path, help="run directory; an existing one is resumed (default runs/AGENT-TIME)")
@@ -61,11 +62,14 @@ def _model_flags(p: argparse.ArgumentParser) -> None:
                    help=f"where replies come from: {', '.join(BACKENDS)} (default: the agent's; installed packages "
                         "can add more under the entry point group riskgym.backends)")
     g.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; "
-                   "without it qwen2-vl/qwen2.5-vl start `vllm serve` themselves (openai: $OPENAI_BASE_URL)")
+                   "without it qwen2-vl/qwen2.5-vl start `vllm serve` themselves (openai, openai-cua: "
+                   "$OPENAI_BASE_URL; "
+                   "anthropic: the Messages API's root, $ANTHROPIC_BASE_URL)")
     g.add_argument("--model", help="model name on the server, or for hf a model id or folder "
                    "(default: the family's, e.g. Qwen/Qwen2-VL-7B-Instruct, or the server's only model)")
     g.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="VAR",
-                   help="environment variable holding the API key (default OPENAI_API_KEY; unset: no key)")
+                   help="environment variable holding the API key (default OPENAI_API_KEY, for anthropic "
+                        "ANTHROPIC_API_KEY; unset: no key, except for the hosted agents, which need one)")
     g.add_argument("--stream", action="store_true", help="stream replies (SSE); records time to first token")
     g.add_argument("--coords", choices=list(CONVENTIONS),
                    help="override how the model's coordinates are read: screen pixels, a 0-1000 grid, or "

@@ -19,6 +19,9 @@ BACKENDS = Registry("backends", "model backend")
 BACKENDS.register("openai", "riskgym.agents.backends.openai:make")   # any OpenAI-compatible server
 BACKENDS.register("vllm", "riskgym.agents.backends.vllm:make")       # the same, starting `vllm serve` if no URL
 BACKENDS.register("hf", "riskgym.agents.backends.hf:make")           # transformers, in-process
+# The hosted computer-use APIs, each a whole agent loop over its official SDK (extra 'hosted')
+BACKENDS.register("anthropic", "riskgym.agents.hosted.anthropic_agent:make")
+BACKENDS.register("openai-cua", "riskgym.agents.hosted.openai_cua_agent:make")
 
 
 @dataclass
