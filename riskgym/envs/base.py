@@ -133,7 +133,7 @@ class RiskEnv(gym.Env):
     def _exec(self, code: Any, frame: dict[str, Any] | None, info: dict[str, Any]) -> bool:
         prog = read_program(code)
         if prog.error:
-            info["error"] = f"unreadable action: {prog.error}"
+            info["error"] = f"unparseable action: {prog.error}"
             return False
         terminated = prog.status in ("DONE", "FAIL")
         if terminated:

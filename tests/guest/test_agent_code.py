@@ -87,7 +87,7 @@ def test_errors_name_the_line_and_limits_hold(env):
     _, _, info = step(env, "x = 1\ny = x / 0")
     assert info["error"] == "line 2: ZeroDivisionError: division by zero"
     _, _, info = step(env, "pyautogui.click(\nos.system('touch ~/never')")
-    assert info["error"].startswith("unreadable action: line 1: syntax error") and "code" not in info
+    assert info["error"].startswith("unparseable action: line 1: syntax error") and "code" not in info
     assert box_sh(env, "ls ~/never 2>&1").count("No such file") == 1             # nothing of it ran
     env.code_timeout_s = 2.0
     try:

@@ -112,16 +112,23 @@ def test_a_crashing_agent_is_recorded_and_the_run_goes_on(tmp_path, agents_file)
     assert "agent blew up" in p.stdout
 
 
-def test_hostile_code_changes_nothing_on_the_host_nor_the_records(tmp_path, agents_file):
+@pytest.mark.parametrize("mode", ["exec", "parse"])
+def test_hostile_code_changes_nothing_on_the_host_nor_the_records(tmp_path, agents_file, mode):
     out = tmp_path / "run"
     agents_file.write_text(AGENTS.replace('TARGET = ""', f'TARGET = "{out}"'))
-    run_cli("--agent", f"{agents_file}:Hostile", "--tasks", "phishing_web-codenest-star", "--out", str(out))
+    run_cli("--agent", f"{agents_file}:Hostile", "--tasks", "phishing_web-codenest-star", "--out", str(out),
+            "--actions", mode)
     tdir = out / "phishing_web-codenest-star"
     res = json.loads((tdir / "result.json").read_text())
     steps = [json.loads(l) for l in (tdir / "trajectory.jsonl").read_text().splitlines()][1:]
-    assert [bool(s["error"]) for s in steps] == [True, True, True, True, False]
-    assert all("unparseable action" in s["error"] for s in steps[:4])
-    assert res["status"] == "DONE" and res["error"] is None
+    if mode == "parse":    # read, never run: each is refused
+        assert [bool(s["error"]) for s in steps] == [True, True, True, True, False]
+        assert all("unparseable action" in s["error"] for s in steps[:4])
+    else:                  # run for real, in the box: the run's folder is not even there
+        assert steps[0]["code"]["audit"][0]["command"] == f"rm -rf {out}"
+        assert steps[1]["error"].startswith("line 1: FileNotFoundError")
+        assert steps[2]["error"] is None and "touch /tmp/riskgym-owned" in steps[2]["code"]["audit"][0]["command"]
+    assert res["status"] == "DONE" and res["error"] is None and res["agent"].endswith(":Hostile")
     assert not Path("/tmp/riskgym-owned").exists()
 
 
