@@ -21,7 +21,8 @@ def guess_family(text: str) -> str:
     t = text or ""
     if "<tool_call>" in t and re.search(r'"name"\s*:\s*"(?:computer_use|mobile_use)"', t):
         return "qwen3-vl"
-    if "<seed:tool_call>" in t or _UITARS.search(t):
+    if "<seed:tool_call>" in t or _UITARS.search(t) or re.search(r"^[ \t]*Action\s*[:：]", t, re.M) \
+            and "pyautogui" not in t or re.search(r"<answer>.*</answer>", t, re.S):
         return "uitars-1.0" if "<|box_start|>" in t else "uitars"
     if re.search(r"[\"']action_type[\"']\s*:", t):
         return "computer13"
@@ -35,7 +36,8 @@ def guess_family(text: str) -> str:
     if re.search(r"[\"']type[\"']\s*:\s*[\"'](?:click|double_click|keypress|type|scroll|drag|move|screenshot|"
                  r"wait)[\"']", t):
         return "openai-cua"
-    if re.search(r"\bcomputer\s*\.\s*(?:terminate|wait)\s*\(", t) or _FRACTION_CALL.search(t):
+    if re.search(r"\bcomputer\s*\.\s*(?:terminate|wait)\s*\(", t) or _FRACTION_CALL.search(t) \
+            or re.search(r"^## Code:", t, re.M):
         return "opencua"
     if "<|box_start|>" in t and "pyautogui" not in t:
         return "qwen2-vl"

@@ -11,6 +11,7 @@ DONE / FAIL / WAIT line: nothing is dropped silently. Qwen grounding boxes insid
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import textwrap
 import warnings
@@ -32,6 +33,9 @@ _SPAN = re.compile(r"`([^`\n]+)`")
 _CODE_TAGS = {"", "python", "py", "python3", "code", "pyautogui"}
 _MODULES = {"pyautogui", "pyperclip", "time", "os", "subprocess", "shutil", "pathlib", "webbrowser", "sys"}
 _CODE_IN_PROSE = re.compile(r"\b(?:pyautogui|pyperclip)\s*\.\s*\w+\s*\(")
+_CODE_START = re.compile(r"\s*(?:(?:pyautogui|pyperclip)\s*\.|import\s|from\s+\w+\s+import\s)")
+# Names agent code may use without importing them: the box's runner imports these first, as OSWorld's does.
+PRELUDE = frozenset({"pyautogui", "pyperclip", "time", "DONE", "FAIL", "WAIT"})
 
 
 @dataclass
@@ -149,9 +153,30 @@ def extract(text: str) -> Extracted:
     if "```" in text:
         return _fences(text)
     whole = textwrap.dedent(text)
-    if _is_code(_tree(whole), known_only=False):
-        return Extracted(code=whole, how="code")
+    if _is_code(_tree(whole), known_only=False) or _CODE_START.match(whole):
+        return Extracted(code=whole, how="code")      # code from its first line: a syntax error is named
     return _prose(text)
+
+
+def undefined_names(tree: ast.Module) -> list[tuple[int, str]]:
+    """Names the code reads but never binds, imports or gets from the prelude or builtins
+    (set-of-marks tags, a harness's `agent` object): code that cannot do what it means here."""
+    bound = set(PRELUDE) | set(dir(builtins))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+    return [(n.lineno, n.id) for n in ast.walk(tree)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound]
 
 
 def read_code(code: str, frame: Frame) -> Reading:
@@ -167,6 +192,11 @@ def read_code(code: str, frame: Frame) -> Reading:
             return failed(f"cannot parse the code ({type(exc).__name__})")
     if not tree.body:
         return failed("empty code: nothing to run (only comments)")
+    missing = undefined_names(tree)
+    if missing:
+        line, name = missing[0]
+        return failed(f"line {line}: name {name!r} is not defined in the code (a harness's placeholder? "
+                      "the box provides only pyautogui, pyperclip and time unimported)")
     try:
         actions, skipped = read_program(code, exact=True)
     except ActionParseError as exc:

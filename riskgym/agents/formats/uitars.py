@@ -131,11 +131,11 @@ def _read(text: str, frame: Frame) -> Reading:
         m = None
         for m in _ACTION.finditer(text):
             pass
+        if m is None and re.search(r"<answer>.*?</answer>", text, re.S):
+            return structured([], frame, "DONE")        # an answer and no action: the task is over
         block = text[m.end():] if m else text
         block = re.sub(r"</?(?:Output|computer_env)>", "", block).strip()
         if not block:
-            if m is None and re.search(r"<answer>.*?</answer>", text, re.S):
-                return structured([], frame, "DONE")
             raise FormatError("no action after 'Action:'" if m else "empty reply")
         calls = _calls(block)
     actions: list[Action] = []
