@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from riskgym.actions.coords import Frame, smart_resize
 from riskgym.agents import action_prompts as P
 
 QWEN_MAX_PIXELS = 28 * 28 * 1280   # at most 1280 image tokens per screenshot: 1280x720 stays sharp
@@ -33,6 +34,13 @@ class Family:
 
     def with_convention(self, convention: str | None) -> "Family":
         return replace(self, convention=convention) if convention else self
+
+    def frame(self, width: int, height: int) -> Frame:
+        """The frame of this family's coordinates on a width x height screen: the image it is sent
+        is the processor's own size when the family resizes."""
+        ih, iw = smart_resize(height, width, self.factor, self.min_pixels, self.max_pixels) if self.resize \
+            else (height, width)
+        return Frame(self.convention, width, height, iw, ih, self.fractions)
 
 
 FAMILIES: dict[str, Family] = {f.name: f for f in [

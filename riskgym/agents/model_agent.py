@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-from riskgym.actions.coords import Frame, smart_resize
+from riskgym.actions.coords import Frame
 from riskgym.agents.base import AgentReply
 from riskgym.agents.families import Family
 from riskgym.agents.formats import reader
@@ -60,14 +60,10 @@ class ModelAgent:
     def view(self, screenshot) -> tuple[Frame, Image.Image]:
         """The image to send and the frame its coordinates live in."""
         img = Image.fromarray(screenshot).convert("RGB")
-        w, h = img.size
-        iw, ih = w, h
-        f = self.family
-        if f.resize:
-            ih, iw = smart_resize(h, w, f.factor, f.min_pixels, f.max_pixels)
-            if (iw, ih) != (w, h):
-                img = img.resize((iw, ih), Image.Resampling.BICUBIC)
-        return Frame(f.convention, w, h, iw, ih, f.fractions), img
+        frame = self.family.frame(*img.size)
+        if (frame.image_w, frame.image_h) != img.size:
+            img = img.resize((frame.image_w, frame.image_h), Image.Resampling.BICUBIC)
+        return frame, img
 
     def act(self, observation: dict[str, Any]) -> AgentReply:
         s = self.settings
