@@ -62,6 +62,8 @@ def keys_action(keys: list[str]) -> Action:
     names = [k for name in keys for k in _chord(name)]
     if not names:
         raise FormatError("no key given")
+    if len(names) > 1:      # Control+C is ctrl and the C key, not a capital letter (which would add shift)
+        names = [k.lower() if len(k) == 1 and k.isalpha() else k for k in names]
     return Action("hotkey", keys=tuple(names)) if len(names) > 1 else Action("key", keys=(normalize_key(names[0]),))
 
 
