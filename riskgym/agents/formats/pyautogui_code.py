@@ -202,7 +202,8 @@ def read_code(code: str, frame: Frame) -> Reading:
     except ActionParseError as exc:
         return failed(str(exc))
     src = code.splitlines()
-    unread = [f"line {n}: {src[n - 1].strip()[:80]} ({why})" for n, why in skipped]
+    unread = [f"line {n}: {src[n - 1].strip()[:80]} (runs in the box; not listed as an action: {why})"
+              for n, why in skipped]
     last = tree.body[-1]
     status = (last.value.id.upper() if isinstance(last, ast.Expr) and isinstance(last.value, ast.Name)
               and last.value.id.upper() in ("DONE", "FAIL", "WAIT") else None)
