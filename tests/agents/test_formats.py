@@ -338,3 +338,15 @@ def test_cli_actions(tmp_path):
     assert screen.returncode == 2 and "--screen" in screen.stderr
     fam = run_actions("--family", "nope", stdin="DONE")
     assert fam.returncode == 2 and "--family" in fam.stderr
+
+
+@pytest.mark.parametrize("fmt, text", [
+    ("computer13", '{"action_type": "CLICK", "x": 1, "y": 2, "num_clicks": 1e999}'),
+    ("qwen_tool", call("left_click", coordinate=[1e12, 2])),
+    ("uitars", "Action: click(start_box='(" + "9" * 400 + ",1)')"),
+    ("opencua", "computer.terminate(status='success')\x00"),
+    ("gemini", '{"name": "click_at", "args": {"x": "left", "y": 2}}'),
+    ("pyautogui", "(" * 500),
+])
+def test_hostile_replies_are_errors_not_crashes(fmt, text):
+    assert err(fmt, text)

@@ -9,6 +9,7 @@ READERS names each format's module; a family (agents/families.py) names its read
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Callable
 
@@ -33,9 +34,20 @@ def reader(fmt: str) -> Callable[[str, Frame], Reading]:
     module = READERS.get(fmt)
     name = f"riskgym.agents.formats.{module}" if module else fmt
     try:
-        return importlib.import_module(name).read
+        fn = importlib.import_module(name).read
     except (ImportError, AttributeError):
         raise ValueError(f"no reader for action format {fmt!r}; known: {', '.join(READERS)}") from None
+
+    @functools.wraps(fn)
+    def safe(text: str, frame: Frame) -> Reading:
+        """The contract: a reply that does not read is an error Reading, never a crash."""
+        if not isinstance(text, str):
+            return Reading(error=f"a reply must be text, not {type(text).__name__}")
+        try:
+            return fn(text, frame)
+        except Exception as exc:      # noqa: BLE001 - whatever a hostile reply provokes
+            return Reading(error=f"cannot read the reply ({type(exc).__name__}: {exc})"[:300])
+    return safe
 
 
 def read(fmt: str, text: str, frame: Frame) -> Reading:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,9 +70,11 @@ def keys_action(keys: list[str]) -> Action:
 
 def number(v: Any, what: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        if isinstance(v, str) and re.fullmatch(r"\s*-?\d+(?:\.\d+)?\s*", v):
+        if isinstance(v, str) and re.fullmatch(r"\s*-?\d{1,10}(?:\.\d+)?\s*", v):
             return float(v)
         raise FormatError(f"{what} must be a number, not {v!r:.40}")
+    if not math.isfinite(v) or abs(v) > 10 ** 9:
+        raise FormatError(f"{what} out of range: {v!r:.40}")
     return v
 
 

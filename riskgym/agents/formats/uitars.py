@@ -18,7 +18,7 @@ from typing import Any
 
 from riskgym.actions.coords import Frame
 from riskgym.actions.types import Action
-from riskgym.agents.formats.base import END_TOKENS, FormatError, Reading, catch, keys_action, structured
+from riskgym.agents.formats.base import END_TOKENS, FormatError, Reading, catch, keys_action, number, structured
 
 _ACTION = re.compile(r"^[ \t]*Action\s*[:：][ \t]*", re.M)
 _TAGS = re.compile(r"</?(?:Output|computer_env|answer)>|<\|box_(?:start|end)\|>|</?(?:bbox|point)>")
@@ -40,7 +40,7 @@ def place(v: Any, what: str) -> tuple[float, float]:
     parts = [p for p in re.split(r"[\s,]+", inner) if p]
     if len(parts) not in (2, 4) or not all(re.fullmatch(r"-?\d+(?:\.\d+)?", p) for p in parts):
         raise FormatError(f"{what}={v!r:.60} is not a point (x,y) or a box (x1,y1,x2,y2)")
-    n = [float(p) for p in parts]
+    n = [number(float(p), what) for p in parts]
     return (n[0], n[1]) if len(n) == 2 else ((n[0] + n[2]) / 2, (n[1] + n[3]) / 2)
 
 
