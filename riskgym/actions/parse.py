@@ -421,3 +421,18 @@ def _parse(code: str, pointer: tuple[int, int] | None, exact: bool,
     except Exception as exc:  # the contract is: a bad reply is a parse error, never a crash
         msg = f"internal parse error: {type(exc).__name__}: {exc}"[:300]
         raise ActionParseError(msg, p.line or None) from None
+
+
+def parse_actions_in(code: str, frame: dict | None) -> list[Action]:
+    """parse_actions for code whose numbers are in a model's frame (an AgentReply's `frame`, as a
+    dict; None: screen pixels): read exactly, then mapped to screen pixels and rounded there, so
+    that fractions of the screen and grid points land where the model meant."""
+    if frame is None:
+        return parse_actions(code)
+    from riskgym.actions.coords import Frame
+
+    try:
+        f = Frame.from_dict(frame)
+    except ValueError as exc:
+        raise ActionParseError(str(exc)) from None
+    return [f.map_action(a) for a in parse_actions(code, exact=True)]

@@ -79,6 +79,16 @@ def test_exact_coordinates_for_a_frame():
     assert parse_actions("pyautogui.moveTo(10.5, 2)\npyautogui.moveRel(0.25, 1)", exact=True)[1] == A("move", 10.75, 3)
 
 
+def test_parse_in_a_frame():
+    from riskgym.actions.parse import parse_actions_in
+
+    cua = FAMILIES["opencua"].frame(1280, 720).to_dict()
+    assert parse_actions_in("pyautogui.click(x=0.436, y=0.265)", cua) == [A("click", 558, 191)]
+    assert parse_actions_in("pyautogui.click(500, 500)", FAMILIES["qwen2-vl"].frame(1280, 720).to_dict()) == \
+        [A("click", 640, 360)]
+    assert parse_actions_in("pyautogui.click(10.4, 2)", None) == [A("click", 10, 2)]
+
+
 # -- OpenCUA --------------------------------------------------------------------------------------
 def test_opencua_fractions_and_terminate():
     frame = FAMILIES["opencua"].frame(1280, 720)
