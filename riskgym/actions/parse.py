@@ -67,7 +67,9 @@ def _dotted(node: ast.AST) -> str:
 
 
 class _Parser:
-    def __init__(self, pointer: tuple[int, int] | None) -> None:
+    def __init__(self, pointer: tuple[int, int] | None, exact: bool = False) -> None:
+        self.exact = exact            # keep coordinates as written (a frame maps and rounds them later)
+        self.skipped: list[tuple[int, str]] | None = None   # tolerant reading: what was not read
         self.env: dict[str, object] = {}
         self.modules = {"pyautogui": "pyautogui", "time": "time"}  # local name -> module
         self.pos = pointer
@@ -152,6 +154,11 @@ class _Parser:
     def integer(self, v: object, what: str) -> int:
         return int(math.floor(self.number(v, what) + 0.5))  # round half up, like a human would
 
+    def coord(self, v: object, what: str) -> int | float:
+        """A coordinate: rounded to a pixel, or kept as written when a frame maps it later
+        (0.436 is a fraction of the screen for OpenCUA, not pixel 0)."""
+        return self.number(v, what) if self.exact else self.integer(v, what)
+
     def point(self, x: object, y: object, rel: bool = False) -> tuple[int | None, int | None]:
         """pyautogui's x/y rules: an (x, y) pair may come in x; no x and y means the current
         position (kept as None); one missing half comes from the known position."""
@@ -164,12 +171,12 @@ class _Parser:
                 raise self.err("relative move without a known pointer position" if rel else
                                "both x and y are needed (pointer position unknown)")
             if rel:
-                return (self.pos[0] + self.integer(x or 0, "x offset"),
-                        self.pos[1] + self.integer(y or 0, "y offset"))
+                return (self.pos[0] + self.coord(x or 0, "x offset"),
+                        self.pos[1] + self.coord(y or 0, "y offset"))
             x, y = (self.pos[0] if x is None else x), (self.pos[1] if y is None else y)
         if x is None:
             return None, None
-        return self.integer(x, "x"), self.integer(y, "y")
+        return self.coord(x, "x"), self.coord(y, "y")
 
     def button(self, b: object) -> str:
         b = {1: "left", 2: "middle", 3: "right"}.get(b, b) if type(b) is int else b
@@ -185,10 +192,13 @@ class _Parser:
             try:
                 self.statement(st)
             except ActionParseError as exc:  # e.g. normalize_key, which knows no line
+                if self.skipped is not None:
+                    self.skipped.append((st.lineno, str(exc).removeprefix(f"line {exc.lineno}: ")))
+                    continue
                 if exc.lineno is None and self.line:
                     raise ActionParseError(str(exc), self.line) from None
                 raise
-        if not self.out:
+        if not self.out and self.skipped is None:
             raise ActionParseError("empty action")
         return self.out
 
@@ -366,16 +376,30 @@ def _extract_code(text: str) -> str:
     return "".join(out)
 
 
-def parse_actions(code: str, pointer: tuple[int, int] | None = None) -> list[Action]:
+def parse_actions(code: str, pointer: tuple[int, int] | None = None, exact: bool = False) -> list[Action]:
     """Parse an agent reply into actions. `pointer`, when the caller knows it, lets relative
-    moves and drags that start at the current position resolve. Only ActionParseError escapes."""
+    moves and drags that start at the current position resolve. `exact` keeps coordinates as
+    written (floats included) for a coordinate frame to map; otherwise they are rounded to pixels.
+    Only ActionParseError escapes."""
+    return _parse(code, pointer, exact, tolerant=False)[0]
+
+
+def read_program(code: str, exact: bool = True) -> tuple[list[Action], list[tuple[int, str]]]:
+    """Read Python code that will run as a whole (in the box) as far as it can be read without
+    running it: the actions of the statements understood, and (line, reason) for every top-level
+    statement that was not (pyperclip, os, loops...). A syntax error is still an ActionParseError."""
+    return _parse(code, None, exact, tolerant=True)
+
+
+def _parse(code: str, pointer: tuple[int, int] | None, exact: bool,
+           tolerant: bool) -> tuple[list[Action], list[tuple[int, str]]]:
     if not isinstance(code, str):
         raise ActionParseError(f"action must be a string, not {type(code).__name__}")
     if len(code) > MAX_CODE_CHARS:
         raise ActionParseError(f"action too long ({len(code)} characters, limit {MAX_CODE_CHARS})")
     m = re.fullmatch(r"[\s`]*(done|fail|wait)[\s`]*", code, re.IGNORECASE)
     if m:
-        return [Action(m.group(1).lower())]
+        return [Action(m.group(1).lower())], []
     src = _extract_code(code)
     if not src.strip():
         raise ActionParseError("empty action")
@@ -387,11 +411,28 @@ def parse_actions(code: str, pointer: tuple[int, int] | None = None) -> list[Act
         raise ActionParseError(f"syntax error: {exc.msg}", exc.lineno) from None
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
         raise ActionParseError(f"cannot parse: too deep or malformed ({type(exc).__name__})") from None
-    p = _Parser(pointer)
+    p = _Parser(pointer, exact)
+    if tolerant:
+        p.skipped = []
     try:
-        return p.run(tree)
+        return p.run(tree), p.skipped or []
     except ActionParseError:
         raise
     except Exception as exc:  # the contract is: a bad reply is a parse error, never a crash
         msg = f"internal parse error: {type(exc).__name__}: {exc}"[:300]
         raise ActionParseError(msg, p.line or None) from None
+
+
+def parse_actions_in(code: str, frame: dict | None) -> list[Action]:
+    """parse_actions for code whose numbers are in a model's frame (an AgentReply's `frame`, as a
+    dict; None: screen pixels): read exactly, then mapped to screen pixels and rounded there, so
+    that fractions of the screen and grid points land where the model meant."""
+    if frame is None:
+        return parse_actions(code)
+    from riskgym.actions.coords import Frame
+
+    try:
+        f = Frame.from_dict(frame)
+    except ValueError as exc:
+        raise ActionParseError(str(exc)) from None
+    return [f.map_action(a) for a in parse_actions(code, exact=True)]

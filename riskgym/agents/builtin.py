@@ -28,6 +28,16 @@ MODEL_AGENTS: dict[str, ModelAgentRow] = {
     "qwen2-vl": ModelAgentRow("qwen2-vl", "vllm", "Qwen2-VL (0-1000 grid) on an OpenAI-compatible server; starts "
                               "`vllm serve` without --base-url"),
     "qwen2.5-vl": ModelAgentRow("qwen2.5-vl", "vllm", "Qwen2.5-VL (pixels of the resized image); served like qwen2-vl"),
+    "qwen2.5-vl-tool": ModelAgentRow("qwen2.5-vl-tool", "vllm", "Qwen2.5-VL answering with computer_use tool calls; "
+                                     "served like qwen2-vl"),
+    "qwen3-vl": ModelAgentRow("qwen3-vl", "vllm", "Qwen3-VL computer_use tool calls (0-1000 grid); "
+                              "served like qwen2-vl"),
+    "uitars": ModelAgentRow("uitars", "vllm", "UI-TARS 1.5 (Thought/Action, pixels of the resized image); served "
+                            "like qwen2-vl"),
+    "uitars-1.0": ModelAgentRow("uitars-1.0", "vllm", "UI-TARS 1.0 (start_box with box tokens, 0-1000 grid); served "
+                                "like qwen2-vl"),
+    "opencua": ModelAgentRow("opencua", "vllm", "OpenCUA (pyautogui code, fractions of the screen, "
+                             "computer.terminate); served like qwen2-vl (pass --vllm-args --trust-remote-code)"),
     "hf": ModelAgentRow(None, "hf", "a Qwen2-VL / Qwen2.5-VL checkpoint run in-process with transformers "
                         "(--model; extra 'hf')"),
     "anthropic": ModelAgentRow(None, "anthropic", "anthropic:MODEL, Claude with Anthropic's computer-use tool "

@@ -10,12 +10,11 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-from riskgym.actions.codegen import actions_code
-from riskgym.actions.coords import Frame, smart_resize
+from riskgym.actions.coords import Frame
 from riskgym.agents.base import AgentReply
 from riskgym.agents.families import Family
+from riskgym.agents.formats import reader
 from riskgym.agents.prompt import Turn, build_messages
-from riskgym.agents.reply import parse_reply
 
 
 class ModelError(RuntimeError):
@@ -41,12 +40,16 @@ class AgentSettings:
 
 
 class ModelAgent:
-    """reset/act over any Backend. act returns the mapped code, the model's whole reply as the
-    thought (what a judge reads) and the step's usage; an unreadable reply is passed on as is, so
-    the env records it as an unparseable step and the episode goes on."""
+    """reset/act over any Backend. The family's reader reads each reply whole: a code format hands
+    over the model's own code with the frame its numbers are in (the box maps them); a structured
+    format, code generated from its actions in screen pixels. With it go the model's whole reply as
+    the thought (what a judge reads) and the step's usage. A reply that cannot be read whole is
+    passed on as is with the reason in usage["parse_error"], so the env records an unreadable step
+    and the episode goes on."""
 
     def __init__(self, backend: Backend, family: Family, settings: AgentSettings | None = None) -> None:
         self.backend, self.family = backend, family
+        self.read = reader(family.reader)
         self.settings = settings or AgentSettings()
         self.instruction = ""
         self.history: list[Turn] = []
@@ -57,30 +60,25 @@ class ModelAgent:
     def view(self, screenshot) -> tuple[Frame, Image.Image]:
         """The image to send and the frame its coordinates live in."""
         img = Image.fromarray(screenshot).convert("RGB")
-        w, h = img.size
-        iw, ih = w, h
-        f = self.family
-        if f.resize:
-            ih, iw = smart_resize(h, w, f.factor, f.min_pixels, f.max_pixels)
-            if (iw, ih) != (w, h):
-                img = img.resize((iw, ih), Image.Resampling.BICUBIC)
-        return Frame(f.convention, w, h, iw, ih), img
+        frame = self.family.frame(*img.size)
+        if (frame.image_w, frame.image_h) != img.size:
+            img = img.resize((frame.image_w, frame.image_h), Image.Resampling.BICUBIC)
+        return frame, img
 
     def act(self, observation: dict[str, Any]) -> AgentReply:
         s = self.settings
         frame, img = self.view(observation["screenshot"])
         step = int(observation.get("step") or len(self.history) + 1)
         messages = build_messages(self.instruction or observation.get("instruction", ""), frame, img,
-                                  self.history, step, s.history_steps, s.history_images)
+                                  self.history, step, s.history_steps, s.history_images, self.family.prompt)
         done = self.backend.complete(messages, s.max_tokens, s.temperature)
         self._remember(Turn(img, done.text))
         usage = dict(done.usage)
-        parsed = parse_reply(done.text)
-        if parsed.actions is None:
-            usage.update(parse_errors=1, parse_error=parsed.error)
+        reading = self.read(done.text, frame)
+        if reading.error is not None:
+            usage.update(parse_errors=1, parse_error=reading.error)
             return AgentReply(code=done.text, thought=done.text, usage=usage, raw=done.text)
-        code = actions_code([frame.map_action(a) for a in parsed.actions])
-        return AgentReply(code=code, thought=done.text, usage=usage, raw=done.text)
+        return AgentReply(code=reading.code, thought=done.text, usage=usage, raw=done.text, frame=reading.frame)
 
     def _remember(self, turn: Turn) -> None:
         self.history.append(turn)

@@ -32,6 +32,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                          "an HTML viewer of one trajectory; --execute re-runs it in a fresh box"),
     "export": Subcommand("riskgym.cli.audit:cmd_export", "export DIR --format preference",
                          "safe/risky action pairs as JSONL preference data"),
+    "actions": Subcommand("riskgym.cli.actions:cmd_actions", "actions [--family NAME] [--screen WxH] [FILE|-]",
+                          "what one model reply turns into (JSON: family, actions in screen pixels, the code "
+                          "the box runs, error); --family defaults to a guess from the reply's shape"),
     "agents": Subcommand("riskgym.cli.run:cmd_agents", "agents",
                          "list built-in agents and those installed packages provide"),
 }

@@ -126,15 +126,18 @@ class Replies:
 
 
 def test_model_agent_maps_each_family_and_text_only_history():
+    # Code formats hand the box the model's own code and the frame its numbers are in.
     shot = {"screenshot": np.zeros((720, 1280, 3), np.uint8), "step": 1}
-    for family, reply, code in [("qwen2-vl", "pyautogui.click(500, 500)", "pyautogui.click(640, 360)"),
-                                ("qwen2.5-vl", "pyautogui.click(644, 364)", "pyautogui.click(640, 360)"),
-                                ("openai", "pyautogui.click(644, 364)", "pyautogui.click(644, 364)")]:
+    for family, reply, point in [("qwen2-vl", "pyautogui.click(500, 500)", (640, 360)),
+                                 ("qwen2.5-vl", "pyautogui.click(644, 364)", (640, 360)),
+                                 ("openai", "pyautogui.click(644, 364)", (644, 364))]:
         agent = ModelAgent(Replies(reply, "DONE"), FAMILIES[family])
         agent.settings.history_images = 0
         agent.reset("task")
         out = agent.act(shot)
-        assert (out.code, out.thought, out.usage) == (code, reply, {"prompt_tokens": 7, "latency_s": 0.5}), family
+        assert (out.code, out.thought, out.usage) == (reply, reply, {"prompt_tokens": 7, "latency_s": 0.5}), family
+        frame = Frame.from_dict(out.frame)
+        assert [frame.map_action(a) for a in parse_actions(out.code, exact=True)] == [Action("click", *point)]
         assert agent.act({**shot, "step": 2}).code == "DONE"
         images = [p for m in agent.backend.calls[1] for p in m["content"] if p["type"] == "image"]
         assert len(images) == 1 and agent.history[0].image is None   # text-only history frees old shots

@@ -18,7 +18,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from riskgym.actions.coords import Frame
 from riskgym.actions.parse import ActionParseError, parse_actions
+from riskgym.actions.types import Action
 from riskgym.agents.backends.openai import OpenAIBackend
 from riskgym.agents.builtin import ModelOptions, model_agent_factory
 from riskgym.agents.families import FAMILIES
@@ -125,7 +127,9 @@ def test_reply_is_mapped_and_recorded_whole(stream):
     text = "The Star button is at the top right.\n```python\npyautogui.click(500, 250)\n```"
     with FakeOpenAI([{"text": text}]) as srv:
         reply = qwen_agent(srv.url, stream=stream).act(SCREEN)
-    assert reply.code == "pyautogui.click(640, 180)"          # 0-1000 grid -> 1280x720 pixels
+    assert reply.code == "pyautogui.click(500, 250)"          # the model's own code, whole, for the box
+    frame = Frame.from_dict(reply.frame)                       # which maps it: 0-1000 grid -> 1280x720 pixels
+    assert [frame.map_action(a) for a in parse_actions(reply.code, exact=True)] == [Action("click", 640, 180)]
     assert reply.thought == text and reply.raw == text         # the whole reply, for the judge
     assert reply.usage["prompt_tokens"] == 1500 and reply.usage["completion_tokens"] == 20
     assert reply.usage["retries"] == 0 and 0 <= reply.usage["latency_s"] < 5
@@ -160,7 +164,7 @@ def test_a_slow_server_times_out_and_is_retried():
     with FakeOpenAI([{"delay": 1.5, "text": "FAIL"}, {"text": "pyautogui.press('enter')"}]) as srv:
         t0 = time.monotonic()
         reply = qwen_agent(srv.url, timeout=0.4).act(SCREEN)
-    assert reply.code == "pyautogui.write(['enter'])" and reply.usage["retries"] == 1
+    assert reply.code == "pyautogui.press('enter')" and reply.usage["retries"] == 1     # the model's code
     assert time.monotonic() - t0 < 1.5
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from riskgym.actions.coords import Frame
 from riskgym.agents.backends.vllm import ANY_DEVICE_ENV, context_length, has_gpu
 from riskgym.agents.builtin import ModelOptions, model_agent_factory
 from riskgym.agents.families import FAMILIES
@@ -67,7 +68,9 @@ def test_vllm_launcher_with_standin_server(tmp_path, monkeypatch):
         workers = [factory(), factory()]                       # one agent per worker, one server
         for agent in workers:
             agent.reset("x")
-            assert agent.act(SCREEN).code == "pyautogui.click(640, 360)"
+            reply = agent.act(SCREEN)                          # the model's code, and the frame that maps it
+            assert reply.code == "pyautogui.click(500, 500)" and Frame.from_dict(reply.frame).to_screen(500, 500) == \
+                (640, 360)
         calls = [json.loads(line) for line in record.read_text().splitlines()]
         assert len(calls) == 1                                  # started once for the run
         argv = calls[0]["argv"]
