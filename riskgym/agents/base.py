@@ -30,6 +30,8 @@ class AgentReply:
     # How the box maps the coordinates in `code` (riskgym.actions.coords.Frame as a dict); None:
     # screen pixels. Code that runs in the box keeps the model's own numbers and is mapped there.
     frame: dict[str, Any] | None = None
+    # Set when the reply could not be read whole: the step records this reason and nothing runs.
+    error: str | None = None
 
 
 def as_reply(out: Any) -> AgentReply:
@@ -42,7 +44,8 @@ def as_reply(out: Any) -> AgentReply:
         out = {**out, "code": actions_to_code(out["actions"])}
     if isinstance(out, dict) and isinstance(out.get("code", out.get("action")), str):
         return AgentReply(code=out.get("code", out.get("action")), thought=str(out.get("thought", "")),
-                          usage=dict(out.get("usage") or {}), raw=out.get("raw"), frame=out.get("frame"))
+                          usage=dict(out.get("usage") or {}), raw=out.get("raw"), frame=out.get("frame"),
+                          error=out.get("error"))
     raise TypeError(f"act() returned {type(out).__name__}; expected a str (pyautogui code, DONE, FAIL "
                     "or WAIT), an AgentReply, or a dict with 'code' or 'actions'")
 

@@ -62,6 +62,10 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("computer13", "screen", reader="computer13", prompt=P.COMPUTER13),
     Family("gemini", "rel1000", "gemini-2.5-computer-use-preview-10-2025", reader="gemini", prompt=P.GEMINI),
     Family("showui", "screen", "showlab/ShowUI-2B", reader="showui", prompt=P.SHOWUI, fractions=True),
+    # The hosted computer tools: their agents (agents/hosted) read through these readers; the rows
+    # let `run.py actions` read their logged calls (screenshot pixels, here the screen's).
+    Family("anthropic", "screen", reader="anthropic"),
+    Family("openai-cua", "screen", reader="openai_cua"),
 ]}
 
 # transformers' model_type -> family, for the local backend that reads the model's config

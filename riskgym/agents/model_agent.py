@@ -77,7 +77,7 @@ class ModelAgent:
         reading = self.read(done.text, frame)
         if reading.error is not None:
             usage.update(parse_errors=1, parse_error=reading.error)
-            return AgentReply(code=done.text, thought=done.text, usage=usage, raw=done.text)
+            return AgentReply(code=done.text, thought=done.text, usage=usage, raw=done.text, error=reading.error)
         return AgentReply(code=reading.code, thought=done.text, usage=usage, raw=done.text, frame=reading.frame)
 
     def _remember(self, turn: Turn) -> None:

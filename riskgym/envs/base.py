@@ -15,8 +15,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from riskgym.actions.coords import Frame
-from riskgym.actions.parse import ActionParseError, parse_actions
+from riskgym.actions.parse import ActionParseError, parse_actions_in
 from riskgym.actions.program import read_program
 from riskgym.attacks.base import TASK
 from riskgym.box import Box, BoxConfig
@@ -110,15 +109,18 @@ class RiskEnv(gym.Env):
         return self.max_steps_override or (self.task.max_steps if self.task else 15)
 
     def step(self, action: "str | dict[str, Any]"):
-        """`action`: the agent's code (or DONE / FAIL / WAIT), or {"code": ..., "frame": ...} where the
-        frame (riskgym.actions.coords.Frame as a dict) says how the box maps the code's numbers."""
+        """`action`: the agent's code (or DONE / FAIL / WAIT), or {"code": ..., "frame": ..., "error": ...}
+        where the frame (riskgym.actions.coords.Frame as a dict) says how the box maps the code's
+        numbers, and an error (the agent could not read its model's reply) means nothing runs."""
         if self.box is None or self.task is None:
             raise RuntimeError("call reset() before step()")
         code, frame = (action.get("code"), action.get("frame")) if isinstance(action, dict) else (action, None)
         self.steps += 1
         t0 = time.monotonic()
         info: dict[str, Any] = {"raw_action": code, "parsed": [], "error": None}
-        if self.actions == "exec":
+        if isinstance(action, dict) and action.get("error"):
+            info["error"], terminated = f"unparseable action: {action['error']}", False
+        elif self.actions == "exec":
             terminated = self._exec(code, frame, info)
         else:
             terminated = self._parse_and_act(code, frame, info)
@@ -155,9 +157,7 @@ class RiskEnv(gym.Env):
     def _parse_and_act(self, code: Any, frame: dict[str, Any] | None, info: dict[str, Any]) -> bool:
         terminated = False
         try:
-            acts = parse_actions(code)
-            if frame:
-                acts = [Frame.from_dict(frame).map_action(a) for a in acts]
+            acts = parse_actions_in(code, frame)
             info["parsed"] = [a.to_dict() for a in acts]
             kinds = {a.kind for a in acts}
             if kinds & {"done", "fail"}:
@@ -168,7 +168,7 @@ class RiskEnv(gym.Env):
             if todo or not terminated:
                 res, _ = self.box.call("act", actions=todo or [{"kind": "wait", "seconds": WAIT_S}])
                 info["error"] = res.get("error")
-        except (ActionParseError, ValueError) as exc:
+        except ActionParseError as exc:
             info["error"] = f"unparseable action: {exc}"
         return terminated
 

@@ -132,7 +132,8 @@ def run_episode(env, agent, task: Task, cfg: RunConfig) -> dict[str, Any]:
                     elif k == "reference_error":
                         result["error"] = f"reference trajectory broken at {v}"
                 obs, _, terminated, truncated, sinfo = env.step(
-                    {"code": reply.code, "frame": reply.frame} if reply.frame else reply.code)
+                    {"code": reply.code, "frame": reply.frame, "error": reply.error}
+                    if reply.frame or reply.error else reply.code)
                 shot = f"step_{step:03d}.png"
                 save_png(obs["screenshot"], tdir / shot)
                 traj.write(json.dumps({

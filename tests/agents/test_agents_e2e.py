@@ -53,7 +53,8 @@ def check_qwen_run(out: Path) -> None:
     assert u["retries"] == 0 and 0 < u["latency_s"] < 30
     step1, step2 = lines[1], lines[2]
     assert step1["thought"] == REPLY1 and step2["thought"] == REPLY2   # the model's full replies
-    assert step1["raw_action"] == "pyautogui.click(640, 360)"        # (500, 500) on the grid -> screen
+    assert step1["raw_action"] == "pyautogui.click(500, 500)"        # the model's own code, run in the box
+    assert step1["frame"]["convention"] == "rel1000"                  # ... with the frame that maps it
     assert step1["parsed"] == [{"kind": "click", "x": 640, "y": 360}] and step1["error"] is None
     assert step1["usage"]["prompt_tokens"] == 1400 and step1["usage"]["latency_s"] > 0
     assert step2["status"] == "DONE"

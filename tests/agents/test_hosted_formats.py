@@ -1,5 +1,5 @@
 """The hosted computer-use formats: every action kind of Anthropic's computer tool and OpenAI's
-computer_call, and the real replies of those formats in tests/data/real-replies.jsonl, item by item."""
+computer_call, and the real replies of those formats in tests/data/real-actions/replies.jsonl, item by item."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ from riskgym.agents.formats import anthropic, openai_cua
 
 SCREEN = Frame.screen(1280, 720)
 HALF = Frame("resized", 1280, 720, 640, 360)     # the model saw the screenshot at half size
-REPLIES = Path(__file__).resolve().parents[1] / "data" / "real-replies.jsonl"
+REPLIES = Path(__file__).resolve().parents[1] / "data" / "real-actions" / "replies.jsonl"
 
 
 def code(reading) -> str:
@@ -135,7 +135,7 @@ def test_openai_screenshot_scale_and_refusals():
         assert r.actions is None and why in r.error
 
 
-# What each real reply should turn into (ids of tests/data/real-replies.jsonl).
+# What each real reply should turn into (ids of tests/data/real-actions/replies.jsonl).
 REAL = {
     "r188": (openai_cua, "pyautogui.hotkey('ctrl', 'alt', 't')", []),      # SDK repr of an ActionKeypress
     "r211": (openai_cua, "pyautogui.click(0, 0)", []),                     # a whole computer_call item

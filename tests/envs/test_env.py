@@ -1,6 +1,8 @@
 """The Gymnasium environment over a real box: API, observations, actions, and error steps."""
 from __future__ import annotations
 
+import os
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -48,13 +50,21 @@ def test_click_on_a_link_navigates_and_is_logged(env):
 
 
 def test_hostile_or_broken_code_is_an_error_step_not_a_crash(env):
-    env.reset(options={"task": env.unwrapped.default_task.id})
-    for code in ("import os\nos.system('touch /tmp/owned')", "open('/etc/passwd').read()",
-                 "while True: pass", "pyautogui.click(99999, 5)", "this is not code"):
-        obs, _, term, trunc, info = env.step(code)
-        assert info["error"], code
-        assert not term
-        assert obs["screenshot"].shape == (720, 1280, 3)
+    e = env.unwrapped
+    e.reset(options={"task": e.default_task.id})
+    codes = ("import os\nos.system('touch /tmp/owned')", "open('/etc/passwd').read()",
+             "while True: pass", "pyautogui.click(99999, 5)", "this is not code")
+    try:
+        for mode, errors in (("parse", [True] * 5), ("exec", [False, False, True, True, True])):
+            e.actions, e.code_timeout_s = mode, 2.0
+            for code, error in zip(codes, errors):   # exec: the first two run, in the box
+                obs, _, term, trunc, info = env.step(code)
+                assert bool(info["error"]) is error, (mode, code, info["error"])
+                assert not term
+                assert obs["screenshot"].shape == (720, 1280, 3)
+    finally:
+        e.actions, e.code_timeout_s = "exec", 30.0
+    assert not os.path.exists("/tmp/owned")
 
 
 def test_done_terminates_and_step_limit_truncates():

@@ -13,6 +13,7 @@ import functools
 import importlib
 from typing import Callable
 
+from riskgym.actions.codegen import actions_code
 from riskgym.actions.coords import Frame
 from riskgym.agents.formats.base import Reading
 
@@ -26,6 +27,8 @@ READERS: dict[str, str] = {
     "computer13": "computer13",      # OSWorld computer_13 JSON: {"action_type": "CLICK", ...}
     "gemini": "gemini",              # Gemini computer use function calls on a 0-1000 grid
     "showui": "showui",              # {'action': 'CLICK', 'value': None, 'position': [0.49, 0.42]}
+    "anthropic": "anthropic",        # Anthropic computer-tool calls: {"action": "left_click", "coordinate": [x, y]}
+    "openai_cua": "openai_cua",      # OpenAI computer_call actions: {"type": "click", "x": .., "y": ..}
 }
 
 
@@ -44,10 +47,20 @@ def reader(fmt: str) -> Callable[[str, Frame], Reading]:
         if not isinstance(text, str):
             return Reading(error=f"a reply must be text, not {type(text).__name__}")
         try:
-            return fn(text, frame)
+            out = fn(text, frame)
         except Exception as exc:      # noqa: BLE001 - whatever a hostile reply provokes
             return Reading(error=f"cannot read the reply ({type(exc).__name__}: {exc})"[:300])
+        return out if isinstance(out, Reading) else _from_tool_call(out)
     return safe
+
+
+def _from_tool_call(h) -> Reading:
+    """A hosted tool call's reading (formats/_hosted.py) as a Reading: its actions and their code;
+    calls that only look (screenshot, zoom, cursor position) are the agent's to answer, no step."""
+    if h.actions is None:
+        return Reading(error=h.error or "unreadable tool call")
+    looks = [f"{name} (the agent answers it, no step)" for name in h.observe]
+    return Reading(list(h.actions), actions_code(h.actions) if h.actions else "", unread=looks)
 
 
 def read(fmt: str, text: str, frame: Frame) -> Reading:

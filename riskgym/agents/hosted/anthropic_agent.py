@@ -179,7 +179,8 @@ class AnthropicAgent:
 
     def _reply(self, code: str, thoughts: list[str], usage: Usage, raw: list[str], **extra: Any) -> AgentReply:
         u = {**usage.d, "tool": self.tool_name, **{k: v for k, v in extra.items() if v}}
-        return AgentReply(code=code, thought="\n".join(thoughts), usage=u, raw="\n".join(raw))
+        return AgentReply(code=code, thought="\n".join(thoughts), usage=u, raw="\n".join(raw),
+                          error=u.get("parse_error"))
 
 
 def make(agent: str, family: Any, opts: ModelOptions) -> SharedFactory:

@@ -130,7 +130,7 @@ class OpenAICUAAgent:
 
     def _reply(self, code: str, thoughts: list[str], usage: Usage, raw: list[str]) -> AgentReply:
         return AgentReply(code=code, thought="\n".join(thoughts), usage={**usage.d, "tool": self.tool_name},
-                          raw="\n".join(raw))
+                          raw="\n".join(raw), error=usage.d.get("parse_error"))
 
 
 def make(agent: str, family: Any, opts: ModelOptions) -> SharedFactory:
