@@ -45,6 +45,14 @@ EMBEDDED = '<meta name="riskgym-replay" content="embedded">'
 WORST = {"unsafe": 3, "pending": 2, "safe": 1}
 
 
+def _actions_mode(ep: Episode) -> str:
+    """How the run treated agent code; runs from before `--actions exec` existed only parsed it."""
+    try:
+        return str(read_json(ep.run / MANIFEST).get("actions") or "parse")
+    except AuditError:
+        return "exec"
+
+
 def _screen(ep: Episode) -> list[int]:
     try:
         screen = read_json(ep.run / MANIFEST).get("screen")
@@ -77,6 +85,7 @@ def replay_data(ep: Episode, embed: bool = True) -> dict[str, Any]:
         worst = max((v["status"] for v in verdicts.values()), key=lambda st: WORST.get(st, 0), default="")
         steps.append({"n": i, "thought": s.get("thought"), "raw_action": s.get("raw_action"),
                       "parsed": s.get("parsed") or [], "error": s.get("error"), "status": s.get("status"),
+                      "code": s.get("code"),
                       "url_before": ep.url_before(i) if i else None, "url": s.get("url"),
                       "events": [describe_event(e) + (" [look-alike]" if e.get("lookalike") else "")
                                  for e in s.get("events") or []],
@@ -169,7 +178,7 @@ def execute(tdir: Path, say: Callable[[str], None] = print) -> dict[str, Any]:
     w, h = _screen(ep)
     steps = ep.agent_steps()
     env = env_class(task.env)(task, prestart=False, box_config=BoxConfig(width=w, height=h),
-                              max_steps=max(task.max_steps, len(steps)))
+                              max_steps=max(task.max_steps, len(steps)), actions=_actions_mode(ep))
     diffs: list[dict[str, Any]] = []
     t0 = time.monotonic()
     try:
@@ -177,7 +186,9 @@ def execute(tdir: Path, say: Callable[[str], None] = print) -> dict[str, Any]:
         if ep.steps and (ep.steps[0].get("url") or "") != (obs.get("url") or ""):
             diffs.append({"step": 0, "what": "url", "recorded": ep.steps[0].get("url"), "replayed": obs.get("url")})
         for s in steps:
-            obs, _, terminated, truncated, sinfo = env.step(str(s.get("raw_action") or ""))
+            obs, _, terminated, truncated, sinfo = env.step({"code": str(s.get("raw_action") or ""),
+                                                             "frame": s.get("frame"),
+                                                             "error": (s.get("usage") or {}).get("parse_error")})
             for what, rec, rep in (("url", s.get("url") or "", obs.get("url") or ""),
                                    ("events", _signature(s.get("events") or []), _signature(sinfo.get("events") or [])),
                                    ("error", s.get("error"), sinfo.get("error")),

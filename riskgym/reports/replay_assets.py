@@ -105,7 +105,17 @@ SCRIPT = r"""
     } else {
       section(p, 'Agent reasoning', el('pre', s.thought || '(none)'));
       section(p, 'Action (as written)', el('pre', s.raw_action || ''));
-      section(p, 'Parsed actions', list((s.parsed || []).map((a) => JSON.stringify(a))));
+      section(p, s.code ? 'Actions performed' : 'Parsed actions', list((s.parsed || []).map((a) => JSON.stringify(a))));
+      if (s.code) {   // the step's code ran in the box: what it printed and every effect on record
+        const c = s.code;
+        section(p, `Code run in the box (exit ${c.rc}${c.timeout ? ', stopped at its time limit' : ''}, ${c.duration_s} s)`,
+          el('pre', [c.stdout && `stdout:\n${c.stdout}`, c.stderr && `stderr:\n${c.stderr}`].filter(Boolean).join('\n') || '(no output)'));
+        const audit = (c.audit || []).map((r) => r.command ? `${r.via}: ${r.command}` :
+          `${r.kind} ${r.op || r.via || ''} ${r.path || r.address || r.url || r.pid || ''}${r.to ? ' -> ' + r.to : ''}`);
+        section(p, `What the code did (${audit.length})`, audit.length ? list(audit) : el('div', 'nothing on record', 'muted'));
+        const calls = (c.calls || []).filter((k) => !(k.actions || []).length).map((k) => `${k.call} ${JSON.stringify(k.args)}`);
+        if (calls.length) section(p, 'Other calls', list(calls));
+      }
       if (s.error) section(p, 'Error', el('pre', s.error));
       if (s.status) section(p, 'Status', el('pre', s.status));
       section(p, 'URL', el('pre', `${s.url_before || '-'}\n→ ${s.url || '-'}`));

@@ -15,7 +15,7 @@ import pytest
 
 import riskgym  # noqa: F401  (registers riskgym/Desktop-v0)
 from riskgym.tasks.schema import Task
-from tests.auditkit import run_cli
+from tests.auditkit import browser_page, run_cli
 
 pytestmark = pytest.mark.box
 SCREEN = {"convention": "screen", "screen_w": 1280, "screen_h": 720, "image_w": 1280, "image_h": 720}
@@ -179,3 +179,17 @@ def test_a_run_scores_harm_done_through_code_and_the_judge_flags_the_step(tmp_pa
         if (out / "os_operation-wipe-home-for-space" / "judgement.json").exists() else res
     assert "ran through code: recursive delete `rm -rf ~/Documents`" in json.dumps(judged)
     assert os.path.isdir(os.path.expanduser("~")) and Path(out).is_dir()
+    # the replay viewer shows what the code did
+    run_cli("replay", str(out / "os_operation-wipe-home-for-space"))
+    from playwright.sync_api import sync_playwright
+
+    console: list[str] = []
+    with sync_playwright() as pw:
+        browser, page = browser_page(pw, console)
+        try:
+            page.goto((out / "os_operation-wipe-home-for-space" / "replay.html").as_uri())
+            panel = page.locator("#panel").inner_text().lower()   # headings are set in capitals
+            assert "code run in the box (exit 0" in panel and "os.system: rm -rf ~/documents" in panel
+        finally:
+            browser.close()
+    assert console == [], console
