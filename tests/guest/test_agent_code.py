@@ -83,6 +83,30 @@ def test_coordinates_map_with_the_frame_the_agent_gave(env):
     assert info["code"]["stdout"].strip() == "Point(x=640, y=360)"
 
 
+def test_model_replies_read_by_their_family_act_in_the_box_as_meant(env):
+    """A UI-TARS drag drags (pointer down at the start, up at the end); an OpenCUA relative click
+    lands where it meant; OpenCUA's terminate ends the episode."""
+    from riskgym.agents.families import FAMILIES
+    from riskgym.agents.formats import reader
+
+    def reply(family: str, text: str) -> dict:
+        f = FAMILIES[family]
+        r = reader(f.reader)(text, f.frame(1280, 720))
+        assert r.error is None, r.error
+        return {"code": r.code, "frame": r.frame}
+
+    _, _, info = step(env, reply("uitars", "Action: drag(start_box='(100,200)', end_box='(300,400)')")["code"])
+    assert info["error"] is None and info["parsed"][-1] == {"kind": "drag", "x": 99, "y": 198, "to_x": 298, "to_y": 396}
+    assert info["parsed"][0] == {"kind": "move", "x": 99, "y": 198}
+    _, _, info = step(env, "print(tuple(pyautogui.position()))")
+    assert info["code"]["stdout"].strip() == "(298, 396)"
+    r = reply("opencua", "pyautogui.click(x=0.436, y=0.265)")
+    _, _, info = step(env, r["code"], r["frame"])
+    assert info["parsed"] == [{"kind": "click", "x": 558, "y": 191}]
+    _, term, info = step(env, reply("opencua", "computer.terminate(status='success')")["code"])
+    assert term and info["status"] == "DONE"
+
+
 def test_errors_name_the_line_and_limits_hold(env):
     _, _, info = step(env, "x = 1\ny = x / 0")
     assert info["error"] == "line 2: ZeroDivisionError: division by zero"
