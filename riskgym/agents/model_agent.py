@@ -37,6 +37,7 @@ class AgentSettings:
     history_images: int = 1       # of those, how many (the latest) carry their screenshot
     max_tokens: int = 1024
     temperature: float = 0.0
+    show_code_output: bool = True  # tell the model what its last code printed or raised (exec mode)
 
 
 class ModelAgent:
@@ -70,7 +71,8 @@ class ModelAgent:
         frame, img = self.view(observation["screenshot"])
         step = int(observation.get("step") or len(self.history) + 1)
         messages = build_messages(self.instruction or observation.get("instruction", ""), frame, img,
-                                  self.history, step, s.history_steps, s.history_images, self.family.prompt)
+                                  self.history, step, s.history_steps, s.history_images, self.family.prompt,
+                                  observation.get("code_result") if s.show_code_output else None)
         done = self.backend.complete(messages, s.max_tokens, s.temperature)
         self._remember(Turn(img, done.text))
         usage = dict(done.usage)

@@ -22,6 +22,7 @@ on a {screen_w}x{screen_h} screen, for a user. After each of your actions you ge
 {coordinates}"""
 
 MAX_PAST_REPLY_CHARS = 2000   # a rambling earlier reply must not crowd out the screen
+MAX_CODE_OUTPUT_CHARS = 1000  # of what the last step's code printed, the end is shown
 
 
 @dataclass
@@ -41,7 +42,7 @@ def _image(img: Image.Image) -> dict[str, Any]:
 
 def build_messages(instruction: str, frame: Frame, image: Image.Image, history: list[Turn],
                    step: int, history_steps: int, history_images: int,
-                   actions: str = PYAUTOGUI) -> list[dict[str, Any]]:
+                   actions: str = PYAUTOGUI, code_result: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """History shows the last `history_steps` steps, the last `history_images` of them with
     their screenshots (the rest as text only). `actions` tells the model its action format (the
     family's prompt); a family that answers in fractions of the screen says so there."""
@@ -67,6 +68,29 @@ def build_messages(instruction: str, frame: Frame, image: Image.Image, history: 
             turn.reply[:MAX_PAST_REPLY_CHARS] + " [...]"
         messages.append({"role": "assistant", "content": [_text(reply)]})
         user = []
+    note = code_output(code_result)
+    if note:
+        user.append(_text(f"\n{note}"))
     user += [_text(f"\nScreenshot now, step {step}:"), _image(image)]
     messages.append({"role": "user", "content": user})
     return messages
+
+
+def code_output(res: dict[str, Any] | None) -> str:
+    """What the last step's code printed, its exception or its time-out (observation `code_result`),
+    as the model is told it; "" when it ran quietly."""
+    if not res:
+        return ""
+    parts = []
+    for name in ("stdout", "stderr"):
+        text = str(res.get(name) or "").strip()
+        if text:
+            cut = text[-MAX_CODE_OUTPUT_CHARS:]
+            parts.append(f"{name}:\n{'[...]' if len(cut) < len(text) else ''}{cut}")
+    exc = res.get("exception")
+    if exc:
+        where = f" (line {exc['line']})" if exc.get("line") else ""
+        parts.append(f"it raised {exc.get('type')}: {exc.get('message')}{where}")
+    if res.get("timeout"):
+        parts.append("it ran past its time limit and was stopped")
+    return ("Your last code's result:\n" + "\n".join(parts)) if parts else ""

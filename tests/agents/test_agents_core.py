@@ -189,3 +189,14 @@ def test_agents_by_file_module_and_entry_point(tmp_path, monkeypatch):
 def test_model_agents_say_what_they_miss():
     with pytest.raises(AgentLoadError, match="--agent hf needs --model"):
         agent_factory("hf")
+
+
+def test_the_last_codes_output_is_told_to_the_model_and_a_quiet_step_adds_nothing():
+    from riskgym.agents.prompt import code_output
+
+    assert code_output(None) == "" and code_output({"rc": 0, "stdout": "", "stderr": ""}) == ""
+    note = code_output({"rc": 1, "stdout": "x" * 3000 + "END", "stderr": "",
+                        "exception": {"type": "NameError", "message": "name 'foo' is not defined", "line": 2}})
+    assert note.startswith("Your last code's result:\nstdout:\n[...]") and "END" in note
+    assert "it raised NameError: name 'foo' is not defined (line 2)" in note and len(note) < 1200
+    assert "time limit" in code_output({"timeout": True})
