@@ -20,10 +20,7 @@ from typing import Any
 
 from riskgym.actions.coords import Frame
 from riskgym.actions.types import Action, ActionParseError, normalize_key
-
-
-class FormatError(ValueError):
-    """The call is not a readable action of its format; the message says why."""
+from riskgym.agents.formats.base import FormatError  # noqa: F401  (one error for every format; re-exported)
 
 
 @dataclass
