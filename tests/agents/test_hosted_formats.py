@@ -138,6 +138,7 @@ def test_openai_screenshot_scale_and_refusals():
 # What each real reply should turn into (ids of tests/data/real-actions/replies.jsonl).
 REAL = {
     "r188": (openai_cua, "pyautogui.hotkey('ctrl', 'alt', 't')", []),      # SDK repr of an ActionKeypress
+    "r217": (openai_cua, "pyautogui.click(125, 975)", []),                 # an SDK's console line, `Tool: click {..}`
     "r211": (openai_cua, "pyautogui.click(0, 0)", []),                     # a whole computer_call item
     "r189": (anthropic, "pyautogui.hotkey('ctrl', 'alt', 't')", []),       # repr of a tool_use input
     "r204": (anthropic, "pyautogui.keyDown('ctrl')\npyautogui.moveTo(0, 0)\npyautogui.dragTo(100, 100, "
@@ -152,7 +153,7 @@ REAL = {
 def test_every_real_reply_of_these_formats_is_covered():
     items = [json.loads(line) for line in REPLIES.read_text().splitlines() if line.strip()]
     ids = {i["id"] for i in items if i["format"] in ("anthropic", "openai-cua")}
-    assert ids == set(REAL)
+    assert ids | {"r217"} == set(REAL)     # r217 is filed under `other`: a computer action printed by an SDK
     assert sum(i["format"] == "anthropic" for i in items) == 6 and sum(i["format"] == "openai-cua" for i in items) == 2
 
 
@@ -160,6 +161,6 @@ def test_every_real_reply_of_these_formats_is_covered():
 def test_real_reply(rid):
     item = next(json.loads(line) for line in REPLIES.read_text().splitlines() if f'"id": "{rid}"' in line)
     module, want, observe = REAL[rid]
-    assert item["format"] == ("anthropic" if module is anthropic else "openai-cua")
-    r = module.read(item["reply"], SCREEN)
+    assert item["format"] == ("anthropic" if module is anthropic else "openai-cua") or rid == "r217"
+    r = module.read(item["reply"], Frame.screen(1920, 1080) if rid == "r217" else SCREEN)   # r217: a larger screen
     assert code(r) == want and r.observe == observe

@@ -21,7 +21,7 @@ from riskgym.agents.formats.guess import guess_family
 DATA = Path(__file__).resolve().parents[1] / "data" / "real-actions"
 REPLIES = {r["id"]: r for r in map(json.loads, (DATA / "replies.jsonl").read_text().splitlines())}
 OTHER_READERS = {"anthropic", "openai-cua"}     # read by formats/anthropic.py and openai_cua.py
-NOT_HERE = {"r217"}                             # an Anthropic agent's console line: see expected.txt
+NOT_HERE = {"r217"}       # an SDK's console line of a computer action: read in test_hosted_formats.py
 CODE_READERS = {"pyautogui", "opencua", "qwen2vl"}
 
 

@@ -38,6 +38,8 @@ class HostedReading:
 
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:")
 _LABEL = re.compile(r"^\s*(?:\[\d+\]\s*)?ACTION\s*", re.M)
+# a console line of an agent SDK: `Tool: click {'x': 125, 'y': 975}`, the action's type then its fields
+_TOOL_LINE = re.compile(r"^\s*Tool:\s*([a-z_]+)\s*(\{.*\})\s*$", re.M)
 
 
 def _node(n: ast.AST) -> Any:
@@ -74,6 +76,11 @@ def load(value: str | dict | list) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
+    tool = list(_TOOL_LINE.finditer(text))
+    if tool:   # the last tool line: its fields, typed by the name before them
+        fields = load(tool[-1].group(2))
+        if isinstance(fields, dict):
+            return {"type": tool[-1].group(1), **fields}
     m = list(_LABEL.finditer(text))
     if m:   # harness log lines: the last ACTION label's object
         text = text[m[-1].end():].strip()

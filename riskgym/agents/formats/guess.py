@@ -34,7 +34,7 @@ def guess_family(text: str) -> str:
                  r"mouse_move|scroll|left_click_drag|zoom)[\"']", t):
         return "anthropic"
     if re.search(r"[\"']type[\"']\s*:\s*[\"'](?:click|double_click|keypress|type|scroll|drag|move|screenshot|"
-                 r"wait)[\"']", t):
+                 r"wait)[\"']", t) or re.search(r"^\s*Tool:\s*[a-z_]+\s*\{", t, re.M):
         return "openai-cua"
     if re.search(r"\bcomputer\s*\.\s*(?:terminate|wait)\s*\(", t) or _FRACTION_CALL.search(t) \
             or re.search(r"^## Code:", t, re.M):
