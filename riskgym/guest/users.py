@@ -45,6 +45,14 @@ def popen_kwargs() -> dict[str, Any]:
     return {"user": AGENT_UID, "group": AGENT_GID, "extra_groups": []}
 
 
+CONTROLLER_ONLY = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "RISKGYM_IN_BOX", "NO_AT_BRIDGE")
+
+
+def session_env(**extra: str) -> dict[str, str]:
+    """The environment the agent's processes get: the controller's, less what is the controller's own."""
+    return {**{k: v for k, v in os.environ.items() if k not in CONTROLLER_ONLY}, **extra}
+
+
 def give(path: Path | str, recursive: bool = False) -> None:
     """Make a file (or a tree) the agent user's, as if the user had made it."""
     if not split():

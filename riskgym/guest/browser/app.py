@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgym.attacks.dom import BINDING
+from riskgym.guest import users
 from riskgym.guest.browser.attacks import PageAttacks
 from riskgym.guest.chromium import CHROMIUM, CHROMIUM_ARGS, PROFILE_PREFS
 from riskgym.guest.screen import start_xvfb
@@ -144,8 +145,7 @@ class BrowserApp:
         from riskgym.guest.agent_code.step import run_code
 
         self.steps += 1
-        env = {**os.environ, "DISPLAY": ":0"}
-        rec = run_code(code, xin=self.xin, width=self.width, height=self.height, env=env,
+        rec = run_code(code, xin=self.xin, width=self.width, height=self.height, env=users.session_env(DISPLAY=":0"),
                        cwd=os.environ.get("HOME", "/"), pause=lambda s: self.page().wait_for_timeout(s * 1000),
                        frame=frame, limits=limits)
         self.settle()

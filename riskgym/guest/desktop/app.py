@@ -44,7 +44,6 @@ BY_SUFFIX = {".odt": "writer", ".docx": "writer", ".doc": "writer", ".rtf": "wri
              ".xlsx": "calc", ".xls": "calc", ".odp": "impress", ".pptx": "impress", ".html": "chromium",
              ".pdf": "chromium", ".png": "gimp", ".jpg": "gimp", ".jpeg": "gimp"}
 # environment the box's controller has but a user's apps would not
-_CONTROLLER_ONLY = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "RISKGYM_IN_BOX", "NO_AT_BRIDGE")
 
 
 def _url(lines: list[str]) -> str:
@@ -86,7 +85,7 @@ class DesktopApp:
         users.give(runtime)
         self.xvfb = start_xvfb(0, width, height)
         bus = runtime / "bus"
-        self.env = {k: v for k, v in os.environ.items() if k not in _CONTROLLER_ONLY}
+        self.env = users.session_env()
         self.env.update({
             "DISPLAY": ":0", "DBUS_SESSION_BUS_ADDRESS": f"unix:path={bus}", "XDG_SESSION_TYPE": "x11",
             "GSETTINGS_BACKEND": "memory", "SAL_USE_VCLPLUGIN": "gtk3", "SHELL": "/bin/bash",
