@@ -81,6 +81,8 @@ def test_coordinates_map_with_the_frame_the_agent_gave(env):
                       {**SCREEN, "convention": "rel1000"})
     assert info["parsed"] == [{"kind": "move", "x": 640, "y": 360}]
     assert info["code"]["stdout"].strip() == "Point(x=640, y=360)"
+    _, _, info = step(env, "pyautogui.moveRel(10, -10)\npyautogui.click(y=500)", {**SCREEN, "convention": "rel1000"})
+    assert info["parsed"] == [{"kind": "move", "x": 653, "y": 353}, {"kind": "click", "x": 653, "y": 360}]
 
 
 def test_model_replies_read_by_their_family_act_in_the_box_as_meant(env):

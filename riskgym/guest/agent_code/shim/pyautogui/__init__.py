@@ -90,6 +90,9 @@ def _where(x, y):
     return (_scale(x, 0) if _num(x) else x), (_scale(y, 1) if _num(y) else y)
 
 
+_FROM_POINTER = frozenset({"moveRel", "move", "dragRel", "drag", "dragTo"})   # drags record their start
+
+
 def _tuple(v):
     return tuple(_tuple(i) for i in v) if isinstance(v, list) else v
 
@@ -101,7 +104,10 @@ def _do(fname: str, args: dict, pos: list | None = None) -> None:
     for key, axis in (("xOffset", 0), ("yOffset", 1)):
         if _num(args.get(key)):
             args[key] = _scale(args[key], axis)
-    p = _Parser(tuple(position()))
+    # the pointer only where the call is relative to it: a round trip less for keys and clicks,
+    # so a step's calls follow each other as closely as parse mode's actions do
+    partial = ("x" in args or "y" in args) and (args.get("x") is None) != (args.get("y") is None)
+    p = _Parser(tuple(position()) if fname in _FROM_POINTER or partial else None)
     try:
         p.action(fname, args, [_tuple(v) for v in pos or []])
     except ActionParseError as exc:
