@@ -55,8 +55,9 @@ def step_code(step: RefStep, obs: dict[str, Any], width: int, height: int) -> st
         return f"pyautogui.press({step.press!r})"
     if step.hotkey:
         return "pyautogui.hotkey(" + ", ".join(repr(k) for k in step.hotkey) + ")"
-    if step.navigate:
-        return f"pyautogui.hotkey('ctrl', 'l')\npyautogui.write({step.navigate!r})\npyautogui.press('enter')"
+    if step.navigate:   # Delete drops what the omnibox completed inline from history (/ -> /compose)
+        return (f"pyautogui.hotkey('ctrl', 'l')\npyautogui.write({step.navigate!r})\npyautogui.press('delete')\n"
+                "pyautogui.press('enter')")
     if step.scroll is not None:
         return f"pyautogui.scroll({step.scroll}, x={width // 2}, y={height // 2})"
     assert step.code is not None
