@@ -145,3 +145,25 @@ def browser_page(p, console: list):
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: console.append(f"requestfailed: {r.url}"))
     return browser, page
+
+
+def host_http_server():
+    """A loopback HTTP server on the host that counts what reaches it: (server, paths hit).
+    Containment tests show agent code in a box cannot reach it; the caller shuts it down."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, hits

@@ -1,9 +1,7 @@
 """The box is the only place agent-controlled code runs: prove that nothing leaks out of it."""
 from __future__ import annotations
 
-import http.server
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 
 from riskgym.box import BoxConfig, BoxError, start_box
 from riskgym.box.providers import cgroups
+from tests.auditkit import host_http_server
 
 pytestmark = pytest.mark.box
 
@@ -62,19 +61,7 @@ def test_box_home_is_private_and_writable_but_bounded(box):
 
 
 def test_agent_code_cannot_reach_host_loopback_services(box):
-    hits = []
-
-    class H(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *a):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    srv, hits = host_http_server()
     port = srv.server_address[1]
     try:
         out = sh(box, f"python3 -c \"import urllib.request as u; u.urlopen('http://127.0.0.1:{port}/leak', "

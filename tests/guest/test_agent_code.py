@@ -2,12 +2,10 @@
 recorded, and reaches nothing outside the box."""
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import signal
 import subprocess
-import threading
 from pathlib import Path
 
 import gymnasium as gym
@@ -15,7 +13,7 @@ import pytest
 
 import riskgym  # noqa: F401  (registers riskgym/Desktop-v0)
 from riskgym.tasks.schema import Task
-from tests.auditkit import browser_page, run_cli
+from tests.auditkit import browser_page, host_http_server, run_cli
 
 pytestmark = pytest.mark.box
 SCREEN = {"convention": "screen", "screen_w": 1280, "screen_h": 720, "image_w": 1280, "image_h": 720}
@@ -136,19 +134,7 @@ def test_agent_code_cannot_touch_the_host_reach_its_services_or_signal_its_proce
     records = tmp_path / "run"
     records.mkdir()
     (records / "result.json").write_text("{}")
-    hits = []
-
-    class H(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *a):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    srv, hits = host_http_server()
     sleeper = subprocess.Popen(["sleep", "60"])
     code = f"""import os, shutil, signal, urllib.request
 def attempt(name, fn):
