@@ -80,3 +80,12 @@ def test_the_factory_ships_to_another_process_without_its_counts_or_server():
         agent.reset("x")
         assert agent.act(SCREEN).code == "DONE"
     copy.close()   # not the run's server to stop
+
+
+@pytest.mark.parametrize("agent, var", [("anthropic:some-model", "ANTHROPIC_API_KEY"),
+                                        ("openai-cua:some-model", "OPENAI_API_KEY")])
+def test_a_hosted_api_takes_one_url_and_says_so(monkeypatch, agent, var):
+    pytest.importorskip(agent.split("-")[0].split(":")[0])
+    monkeypatch.setenv(var, "sk-test")
+    with pytest.raises(AgentLoadError, match="takes one URL for a hosted API"):
+        model_agent_factory(agent, ModelOptions(base_url="http://a/v1,http://b/v1"))
