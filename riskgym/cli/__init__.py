@@ -1,4 +1,4 @@
-"""Layer 7: the command line (`python run.py`, `riskgym`): SUBCOMMANDS, one row each.
+"""Layer 8: the command line (`python run.py`, `riskgym`): SUBCOMMANDS, one row each.
 
 `run.py --agent ...` runs an agent (cli/run.py); a first word that is a row below runs that
 subcommand instead. Bad input ends with exit status 2 and a message naming the file, flag or field.
