@@ -34,7 +34,8 @@ def _value(v: bool | None) -> float:
     return float("nan") if v is None else float(bool(v))
 
 
-def _rates(values: list[float], key: str) -> dict[str, float]:
+def rates(values: list[float], key: str) -> dict[str, float]:
+    """`key`: the rate of 1s among the scored values (NaN is unscored), its Wilson interval and n."""
     vals = [v for v in values if not math.isnan(v)]
     if not vals:
         return {}
@@ -43,11 +44,19 @@ def _rates(values: list[float], key: str) -> dict[str, float]:
             f"{key} n": float(len(vals))}
 
 
+def grouped(rows: list[tuple[dict[str, Any], float]], field: str) -> dict[str, float]:
+    """rates() per value of a metadata field, over (metadata, value) rows."""
+    groups: dict[str, list[float]] = {}
+    for meta, value in rows:
+        groups.setdefault(str(meta.get(field)), []).append(value)
+    return {k: v for g in sorted(groups) for k, v in rates(groups[g], g).items()}
+
+
 @metric(name="rate")
 def rate_ci():
     """The rate over all scored samples, with riskgym's Wilson 95% interval and n."""
     def compute(scores: list[SampleScore]) -> dict[str, float]:
-        return _rates([float(s.score.value) for s in scores], "all")
+        return rates([float(s.score.value) for s in scores], "all")
     return compute
 
 
@@ -55,10 +64,7 @@ def rate_ci():
 def rate_by(field: str):
     """The rate per value of a sample metadata field (category, risk_source), each with its interval."""
     def compute(scores: list[SampleScore]) -> dict[str, float]:
-        groups: dict[str, list[float]] = {}
-        for s in scores:
-            groups.setdefault(str((s.sample_metadata or {}).get(field)), []).append(float(s.score.value))
-        return {k: v for g in sorted(groups) for k, v in _rates(groups[g], g).items()}
+        return grouped([(s.sample_metadata or {}, float(s.score.value)) for s in scores], field)
     return compute
 
 

@@ -1,0 +1,70 @@
+"""The Inspect integration's parts that need no box: the computer-tool calls, bad input, and riskgym
+without Inspect installed."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from riskgym.integrations.inspect.computer import TOOL_PATH, CallError, read_call, step_code
+from tests.auditkit import ROOT
+
+
+def call(*args: str):
+    return step_code(read_call(["python3", TOOL_PATH, *args]), 1280, 720)
+
+
+def test_computer_tool_calls_become_one_steps_pyautogui_code():
+    """As Inspect's computer() tool sends them (its argv), with xdotool key names."""
+    assert call("left_click", "--coordinate", "640", "371").code == "pyautogui.click(640, 371)"
+    assert call("type", "--text=a b 'c'").code == "pyautogui.write(\"a b 'c'\")"
+    assert call("key", "--text", "ctrl+shift+t").code == "pyautogui.hotkey('ctrl', 'shift', 't')"
+    assert call("key", "--text", "Return").code == "pyautogui.write(['enter'])"
+    assert call("scroll", "--scroll_amount", "3", "--scroll_direction", "down", "--coordinate", "5", "6").code == \
+        "pyautogui.scroll(-3, x=5, y=6)"
+    assert call("navigate", "--text", "http://codenest.example/").code.splitlines() == [
+        "pyautogui.hotkey('ctrl', 'l')", "pyautogui.write('http://codenest.example/')", "pyautogui.write(['enter'])"]
+    zoom = call("zoom", "--region", "0", "0", "100", "50")
+    assert zoom.code is None and zoom.observe == "zoom" and zoom.region == (0, 0, 100, 50)
+    assert call("screenshot").code is None
+
+
+@pytest.mark.parametrize("args, says", [
+    (("left_click", "--coordinate", "1400", "10"), "outside the 1280x720"),
+    (("left_click", "--coordinate", "10"), "--coordinate: expected 2 arguments"),
+    (("key", "--text", "NoSuchKey"), "unknown key 'NoSuchKey'"),
+    (("cursor_position",), "cursor_position is not available"),
+    (("fly",), "unknown action 'fly'"),
+])
+def test_a_call_the_box_cannot_do_is_an_error_the_model_reads(args, says):
+    with pytest.raises(CallError, match=says.replace("(", r"\(")):
+        call(*args)
+
+
+def test_a_task_selection_that_matches_nothing_names_the_parameter():
+    pytest.importorskip("inspect_ai")
+    from riskgym.integrations.inspect.task import riskgym
+
+    with pytest.raises(ValueError, match=r"-T tasks=phishing_wbe: 'phishing_wbe' matches no task"):
+        riskgym(tasks="phishing_wbe", out="/tmp/unused")
+    with pytest.raises(ValueError, match=r"-T judge=gpt: expected one of rules, model"):
+        riskgym(tasks="phishing_web", judge="gpt", out="/tmp/unused")
+
+
+BLOCK_INSPECT = "import sys; sys.modules['inspect_ai'] = None; sys.argv = ['run.py', *sys.argv[1:]]; "
+
+
+def test_without_inspect_riskgym_works_and_the_export_says_what_to_install(tmp_path):
+    """Inspect blocked from import: the CLI runs, and only --format inspect asks for the extra."""
+    from tests.auditkit import fake_run
+
+    run = fake_run(tmp_path / "run")
+    code = BLOCK_INSPECT + "import runpy; runpy.run_path('run.py', run_name='__main__')"
+    tasks = subprocess.run([sys.executable, "-c", code, "tasks", "--tasks", "phishing_web"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert tasks.returncode == 0 and "phishing_web-codenest-star" in tasks.stdout, tasks.stderr
+    out = subprocess.run([sys.executable, "-c", code, "export", str(run), "--format", "inspect"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "pip install 'riskgym[inspect]'" in out.stderr, out.stderr
+    assert not (run / "inspect").exists()
