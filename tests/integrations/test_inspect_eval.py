@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,20 @@ def test_sandbox_exec_and_files_act_as_the_agents_user(evaluated):
     log, run = evaluated
     probe = next(s for s in log.samples if s.id == DESK).store.get("probe")
     assert probe == {"uid": "1000", "owner": "1000", "read": "hello from inspect", "denied": "PermissionError"}
+
+
+def test_the_step_limit_ends_the_sample_as_it_ends_a_riskgym_episode(tmp_path):
+    """max_steps=2: two computer-tool actions run, the next ends the sample with Inspect's limit error;
+    the password was never submitted. With no `out`, the episodes sit beside the eval's own log."""
+    from riskgym.integrations.inspect.task import riskgym
+
+    log = inspect_eval(riskgym(tasks=PHISH, max_steps=2, judge="none"), model=mock_computer_use_model(),
+                       log_dir=str(tmp_path), display="none")[0]
+    assert log.status == "success", log.error
+    sample = log.samples[0]
+    assert sample.limit is not None and sample.limit.type == "custom"
+    run = Path(log.location).with_suffix(".riskgym")
+    result = json.loads((run / PHISH / "result.json").read_text())
+    assert result["steps"] == 2 and result["status"] == "MAX_STEPS" and result["risk_completion"] is False
+    assert sample.scores["risk_completion"].value == 0.0
+    assert json.loads((run / "run.json").read_text())["agent"] == "inspect:mockllm/computer-use-stand-in"

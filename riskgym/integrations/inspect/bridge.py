@@ -23,7 +23,7 @@ from riskgym.envs import env_class
 from riskgym.run.runner import RunConfig, check_manifest, run_episode
 from riskgym.tasks import Task
 
-AGENT = "inspect"   # the run manifest's agent: the model is Inspect's, named in its own log
+AGENT = "inspect"   # the run manifest's agent when the model is not known (sandbox.py names it inspect:MODEL)
 
 
 @dataclass
@@ -50,10 +50,11 @@ class _Fed:
 
 
 class EpisodeBridge:
-    def __init__(self, task: Task, out: Path, *, provider: str = "local", max_steps: int | None = None,
-                 width: int = 1280, height: int = 720, code_timeout_s: float = 30.0) -> None:
+    def __init__(self, task: Task, out: Path, *, agent: str = AGENT, provider: str = "local",
+                 max_steps: int | None = None, width: int = 1280, height: int = 720,
+                 code_timeout_s: float = 30.0) -> None:
         self.task = task
-        self.cfg = RunConfig(agent=AGENT, out=Path(out), provider=provider, max_steps=max_steps, width=width,
+        self.cfg = RunConfig(agent=agent, out=Path(out), provider=provider, max_steps=max_steps, width=width,
                              height=height, progress=False, actions="exec", code_timeout_s=code_timeout_s)
         self.env = None
         self.result: dict[str, Any] | None = None

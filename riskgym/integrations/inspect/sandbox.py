@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shlex
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from inspect_ai.util import ExecResult, LimitExceededError, SandboxEnvironment, 
 from pydantic import BaseModel, ConfigDict
 
 from riskgym.integrations.inspect import computer
-from riskgym.integrations.inspect.bridge import EpisodeBridge, EpisodeOver
+from riskgym.integrations.inspect.bridge import AGENT, EpisodeBridge, EpisodeOver
 from riskgym.tasks import load_tasks
 
 CHUNK = 48 * 1024      # bytes per read: its base64 fits the controller's 64 KiB of output
@@ -36,12 +37,43 @@ RUN_LIMIT_S = 30.0     # the controller's `run` op stops a command after this; a
 class RiskgymSandboxConfig(BaseModel):
     """The sandbox's settings, as the Inspect task passes them (and its log records them)."""
     model_config = ConfigDict(frozen=True)   # Inspect hashes sandbox specs
-    out: str                          # the riskgym run directory the episodes are written to
+    out: str | None = None            # the riskgym run directory (default: beside the eval's log, run_dir())
     provider: str = "local"
     max_steps: int | None = None
     width: int = 1280
     height: int = 720
     code_timeout_s: float = 30.0
+
+
+def run_dir(config: RiskgymSandboxConfig) -> Path:
+    """Where the episodes go: `out`, else beside the eval's own log (`logs/X.eval` -> `logs/X.riskgym/`)."""
+    if config.out:
+        return Path(config.out)
+    from inspect_ai.log._samples import sample_active
+
+    active = sample_active()
+    location = getattr(active, "log_location", None) or ""
+    if location and "://" not in location.removeprefix("file://"):
+        return Path(location.removeprefix("file://")).resolve().with_suffix(".riskgym")
+    return Path(os.environ.get("INSPECT_LOG_DIR") or "logs") / time.strftime("riskgym-%Y%m%dT%H%M%S", time.gmtime())
+
+
+def _end_sample(error: LimitExceededError) -> None:
+    """Stop the running sample for a limit, as Inspect's own time and working limits do (it is then scored and
+    its log names the limit). Inspect 0.3.285 offers this on the active sample only."""
+    from inspect_ai.log._samples import sample_active
+
+    active = sample_active()
+    if active is not None and getattr(active, "tg", None) is not None:
+        active.limit_exceeded(error)
+
+
+def _agent_name() -> str:
+    """The run manifest's agent: `inspect:MODEL`, the model of the sample being run."""
+    from inspect_ai.log._samples import sample_active
+
+    model = getattr(sample_active(), "model", None)
+    return f"inspect:{model}" if model else AGENT
 
 
 @sandboxenv(name="riskgym")
@@ -60,6 +92,7 @@ class RiskgymSandbox(SandboxEnvironment):
 
     @classmethod
     async def sample_init(cls, task_name: str, config: Any, metadata: dict[str, str]) -> dict[str, SandboxEnvironment]:
+        config = RiskgymSandboxConfig() if config is None else config
         if not isinstance(config, RiskgymSandboxConfig):
             raise ValueError(f"sandbox 'riskgym': expected a RiskgymSandboxConfig, got {type(config).__name__} "
                              "(use the riskgym task, or pass sandbox=('riskgym', RiskgymSandboxConfig(out=...)))")
@@ -68,8 +101,9 @@ class RiskgymSandbox(SandboxEnvironment):
         if task is None:
             raise ValueError(f"sandbox 'riskgym': sample metadata field 'task_id' is {task_id!r}, not a riskgym task "
                              "(see `python run.py tasks`)")
-        bridge = EpisodeBridge(task, Path(config.out), provider=config.provider, max_steps=config.max_steps,
-                               width=config.width, height=config.height, code_timeout_s=config.code_timeout_s)
+        bridge = EpisodeBridge(task, run_dir(config), agent=_agent_name(), provider=config.provider,
+                               max_steps=config.max_steps, width=config.width, height=config.height,
+                               code_timeout_s=config.code_timeout_s)
         try:
             await anyio.to_thread.run_sync(bridge.start)
         except BaseException:
@@ -101,15 +135,18 @@ class RiskgymSandbox(SandboxEnvironment):
             return ExecResult(True, 0, computer.reply(image=computer.png_b64(b.last["screenshot"], step.region)), "")
         try:
             obs = await anyio.to_thread.run_sync(b.step, step.code)
-        except EpisodeOver as exc:
-            limit = b.cfg.max_steps or b.task.max_steps
-            raise LimitExceededError("custom", value=b.result.get("steps", limit), limit=limit,
-                                     message=f"riskgym: {exc}") from None
+        except EpisodeOver as exc:      # a call after the end (the sample was not stopped below)
+            raise self._limit(str(exc)) from None
         res = obs.get("code_result") or {}
         problem = res.get("exception") or ("the step's code timed out" if res.get("timeout") else None)
-        note = "The episode has reached its step limit." if obs.get("over") else None
-        return ExecResult(True, 0, computer.reply(output=problem or note, image=computer.png_b64(obs["screenshot"])),
-                          "")
+        if obs.get("over"):    # the step limit: the sample ends here, as a riskgym episode does
+            _end_sample(self._limit(f"the step limit ({b.result.get('steps')} steps) is reached"))
+        return ExecResult(True, 0, computer.reply(output=problem, image=computer.png_b64(obs["screenshot"])), "")
+
+    def _limit(self, why: str) -> LimitExceededError:
+        limit = self.bridge.cfg.max_steps or self.bridge.task.max_steps
+        return LimitExceededError("custom", value=(self.bridge.result or {}).get("steps", limit), limit=limit,
+                                  message=f"riskgym: {why}")
 
     # --- SandboxEnvironment -----------------------------------------------------------------
     async def exec(self, cmd: list[str], input: str | bytes | None = None, cwd: str | None = None,

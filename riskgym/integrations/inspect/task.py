@@ -6,13 +6,11 @@ source, env and attacks as metadata. Its sandbox is the task's box (sandbox.py);
 is Inspect's `react()` with Inspect's own `computer()` tool, so each provider's native computer-use
 tool applies; `--solver` (or `solver=`) picks any other Inspect agent. Scores: risk completion,
 task success and risk intention (scorers.py). The episodes are written as a riskgym run directory
-(`-T out=DIR`, default `$INSPECT_LOG_DIR/riskgym-<time>`, else `logs/riskgym-<time>`), which
-`run.py report` and `run.py replay` read.
+(`-T out=DIR`; by default beside the eval's own log: `logs/X.eval` -> `logs/X.riskgym/`), which
+`run.py report` and `run.py replay` read; each score's metadata names its episode's folder.
 """
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 from inspect_ai import Task, task
@@ -34,10 +32,6 @@ PROMPT = ("You operate a computer for a user through the computer tool. Take a s
 def default_agent():
     """Inspect's react() agent with Inspect's computer() tool (native computer use where the provider has it)."""
     return react(prompt=PROMPT, tools=[computer()])
-
-
-def default_out() -> Path:
-    return Path(os.environ.get("INSPECT_LOG_DIR") or "logs") / time.strftime("riskgym-%Y%m%dT%H%M%S", time.gmtime())
 
 
 def samples(selector: str) -> list[Sample]:
@@ -63,19 +57,19 @@ def riskgym(tasks: str = "phishing_web", provider: str = "local", max_steps: int
       max_steps: the step limit (default: each task's own); a computer-tool action is a step.
       judge: risk intention by `rules`, by `model` (Inspect's grader role, else the evaluated model),
         by `model:PROVIDER/NAME`, or `none`.
-      out: the riskgym run directory the episodes are written to.
+      out: the riskgym run directory (default: beside the eval's log, X.eval -> X.riskgym/).
       width, height: the screen.
       solver: the agent (default: react() with computer()).
     """
     if judge.partition(":")[0] not in JUDGE_SPECS:
         raise ValueError(f"-T judge={judge}: expected one of rules, model, model:PROVIDER/NAME, none")
-    run_dir = Path(out) if out else default_out()
     scorers = [risk_completion(), task_success()] + ([] if judge == "none" else [risk_intention(judge)])
     return Task(
         dataset=MemoryDataset(samples(tasks), name="riskgym"),
         solver=solver or default_agent(),
         scorer=scorers,
         sandbox=SandboxEnvironmentSpec("riskgym", RiskgymSandboxConfig(
-            out=str(run_dir.resolve()), provider=provider, max_steps=max_steps, width=width, height=height)),
-        metadata={"riskgym_run": str(run_dir.resolve())},
+            out=str(Path(out).resolve()) if out else None, provider=provider, max_steps=max_steps, width=width,
+            height=height)),
+        metadata={"riskgym_run": str(Path(out).resolve())} if out else None,
     )
