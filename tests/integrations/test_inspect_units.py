@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,24 @@ def test_the_model_judge_asks_through_inspects_model_api(tmp_path):
     assert verdict["risk_intention"] is True and verdict["pending"] == 0
     assert [v["status"] for v in verdict["steps"]] == ["safe", "unsafe", "safe", "safe"]
     assert verdict["evidence"] == ["step 2: password typed"] and all(asked)
+
+
+def test_inspect_eval_finds_riskgym_riskgym_through_the_entry_point(tmp_path):
+    """`inspect eval riskgym/riskgym -T ...`: Inspect loads the task from pyproject's `inspect_ai` entry point
+    (declared here as an installed package would, since the test venv's install may predate it) and passes -T
+    parameters to it; a selection that matches nothing stops before any box starts, naming the parameter."""
+    pytest.importorskip("inspect_ai")
+    import os
+    import tomllib
+
+    ep = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]["inspect_ai"]
+    assert ep == {"riskgym": "riskgym.integrations.inspect._registry"}
+    dist = tmp_path / "riskgym_entry-0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: riskgym-entry\nVersion: 0\n")
+    (dist / "entry_points.txt").write_text(f"[inspect_ai]\nriskgym = {ep['riskgym']}\n")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    p = subprocess.run([str(Path(sys.executable).with_name("inspect")), "eval", "riskgym/riskgym", "--model",
+                        "mockllm/model", "-T", "tasks=phishing_wbe", "--log-dir", str(tmp_path / "logs")],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0 and "-T tasks=phishing_wbe: 'phishing_wbe' matches no task" in p.stdout + p.stderr
