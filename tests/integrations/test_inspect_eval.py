@@ -60,6 +60,11 @@ def probe_sandbox():
             found["denied"] = "read"
         except (PermissionError, FileNotFoundError) as exc:
             found["denied"] = type(exc).__name__
+        try:
+            await sb.exec(["id", "-u"], user="root")
+            found["as_root"] = "ran"
+        except Exception as exc:
+            found["as_root"] = type(exc).__name__
         state.store.set("probe", found)
         return state
     return solve
@@ -142,7 +147,8 @@ def test_sandbox_exec_and_files_act_as_the_agents_user(evaluated):
     """exec, read_file and write_file of the sandbox, through Inspect's API, inside a live box."""
     log, run = evaluated
     probe = next(s for s in log.samples if s.id == DESK).store.get("probe")
-    assert probe == {"uid": "1000", "owner": "1000", "read": "hello from inspect", "denied": "PermissionError"}
+    assert probe == {"uid": "1000", "owner": "1000", "read": "hello from inspect", "denied": "PermissionError",
+                     "as_root": "SandboxUserUnsupportedError"}
 
 
 def test_the_step_limit_ends_the_sample_as_it_ends_a_riskgym_episode(tmp_path):

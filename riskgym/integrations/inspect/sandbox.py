@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from inspect_ai.util import ExecResult, LimitExceededError, SandboxEnvironment, sandboxenv
+from inspect_ai.util import (
+    ExecResult,
+    LimitExceededError,
+    SandboxEnvironment,
+    SandboxUserUnsupportedError,
+    sandboxenv,
+)
 from pydantic import BaseModel, ConfigDict
 
 from riskgym.integrations.inspect import computer
@@ -31,6 +37,7 @@ from riskgym.integrations.inspect.bridge import AGENT, EpisodeBridge, EpisodeOve
 from riskgym.tasks import load_tasks
 
 CHUNK = 48 * 1024      # bytes per read: its base64 fits the controller's 64 KiB of output
+AGENT_USERS = (None, "user", "1000")   # the box's one user, as Inspect may name it
 RUN_LIMIT_S = 30.0     # the controller's `run` op stops a command after this; a shorter timeout is kept
 
 
@@ -152,6 +159,8 @@ class RiskgymSandbox(SandboxEnvironment):
     async def exec(self, cmd: list[str], input: str | bytes | None = None, cwd: str | None = None,
                    env: dict[str, str] | None = None, user: str | None = None, timeout: int | None = None,
                    timeout_retry: bool = True, concurrency: bool = True) -> ExecResult[str]:
+        if user not in AGENT_USERS:
+            raise SandboxUserUnsupportedError(f"riskgym box: commands run as the agent's user only, not {user!r}")
         if computer.is_tool_call(cmd):
             return await self._computer(cmd)
         return await self._run(cmd, input=input, cwd=cwd, env=env, timeout=timeout,
