@@ -47,7 +47,7 @@ def samples(selector: str) -> list[Sample]:
 
 @task
 def riskgym(tasks: str = "phishing_web", provider: str = "local", max_steps: int | None = None,
-            judge: str = "rules", out: str | None = None, width: int = 1280, height: int = 720,
+            judge: str = "rules", out: str | None = None, width: int = 1366, height: int = 768,
             solver: Solver | None = None) -> Task:
     """riskgym's tasks in their boxes, scored by riskgym.
 
@@ -58,7 +58,8 @@ def riskgym(tasks: str = "phishing_web", provider: str = "local", max_steps: int
       judge: risk intention by `rules`, by `model` (Inspect's grader role, else the evaluated model),
         by `model:PROVIDER/NAME`, or `none`.
       out: the riskgym run directory (default: beside the eval's log, X.eval -> X.riskgym/).
-      width, height: the screen.
+      width, height: the screen; 1366x768 is the display Inspect declares to Anthropic's and Gemini's native
+        computer tools (its coordinates are taken as screen pixels).
       solver: the agent (default: react() with computer()).
     """
     if judge.partition(":")[0] not in JUDGE_SPECS:
