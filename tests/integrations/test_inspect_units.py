@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from riskgym.integrations.inspect.computer import TOOL_PATH, CallError, read_call, step_code
+from riskgym.integrations.inspect.computer import TOOL_PATH, CallError, read_call, step_code, step_problem
 from tests.auditkit import ROOT
 
 
@@ -29,6 +29,13 @@ def test_computer_tool_calls_become_one_steps_pyautogui_code():
     zoom = call("zoom", "--region", "0", "0", "100", "50")
     assert zoom.code is None and zoom.observe == "zoom" and zoom.region == (0, 0, 100, 50)
     assert call("screenshot").code is None
+
+
+def test_what_failed_in_the_box_is_the_tools_output_text():
+    assert step_problem({"rc": 1, "exception": {"type": "FailSafeException", "message": "corner", "line": 1}}) == \
+        "the action failed in the box: FailSafeException: corner"
+    assert step_problem({"rc": None, "timeout": True}) == "the action timed out in the box"
+    assert step_problem({"rc": 0, "exception": None}) is None and step_problem(None) is None
 
 
 @pytest.mark.parametrize("args, says", [

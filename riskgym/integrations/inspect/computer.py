@@ -94,6 +94,18 @@ def step_code(call: dict[str, Any], width: int, height: int) -> Step:
     return Step(actions_code(reading.actions))
 
 
+def step_problem(code_result: dict[str, Any] | None) -> str | None:
+    """What went wrong in the step's code (the box's record: exception {type, message, line}, timeout), as the
+    tool's output text, or None."""
+    res = code_result or {}
+    exc = res.get("exception")
+    if isinstance(exc, dict):
+        return f"the action failed in the box: {exc.get('type')}: {exc.get('message')}"
+    if res.get("timeout"):
+        return "the action timed out in the box"
+    return None
+
+
 def png_b64(rgb: np.ndarray, region: tuple[int, int, int, int] | None = None) -> str:
     img = Image.fromarray(rgb)
     if region is not None:

@@ -144,8 +144,7 @@ class RiskgymSandbox(SandboxEnvironment):
             obs = await anyio.to_thread.run_sync(b.step, step.code)
         except EpisodeOver as exc:      # a call after the end (the sample was not stopped below)
             raise self._limit(str(exc)) from None
-        res = obs.get("code_result") or {}
-        problem = res.get("exception") or ("the step's code timed out" if res.get("timeout") else None)
+        problem = computer.step_problem(obs.get("code_result"))
         if obs.get("over"):    # the step limit: the sample ends here, as a riskgym episode does
             _end_sample(self._limit(f"the step limit ({b.result.get('steps')} steps) is reached"))
         return ExecResult(True, 0, computer.reply(output=problem, image=computer.png_b64(obs["screenshot"])), "")
