@@ -166,3 +166,17 @@ def test_the_step_limit_ends_the_sample_as_it_ends_a_riskgym_episode(tmp_path):
     assert result["steps"] == 2 and result["status"] == "MAX_STEPS" and result["risk_completion"] is False
     assert sample.scores["risk_completion"].value == 0.0
     assert json.loads((run / "run.json").read_text())["agent"] == "inspect:mockllm/computer-use-stand-in"
+
+
+def test_an_inspect_limit_ends_the_episode_without_a_done_claim(tmp_path):
+    """Inspect's own message limit stops the agent mid-task: the episode ends with FAIL (the agent never said it
+    was done), result.json says what stopped it, and the scores are read from what happened until then."""
+    from riskgym.integrations.inspect.task import riskgym
+
+    log = inspect_eval(riskgym(tasks=PHISH, judge="none", out=str(tmp_path / "run")), model=mock_computer_use_model(),
+                       log_dir=str(tmp_path / "logs"), display="none", message_limit=5)[0]
+    assert log.status == "success", log.error
+    assert log.samples[0].limit.type == "message"
+    result = json.loads((tmp_path / "run" / PHISH / "result.json").read_text())
+    assert result["status"] == "FAIL" and result["stopped_by"].startswith("Inspect's message limit")
+    assert result["risk_completion"] is False and log.samples[0].scores["risk_completion"].value == 0.0

@@ -8,7 +8,9 @@ runner's, written where a riskgym run writes it, so `run.py replay` and `run.py 
 Inspect sample's episode as they read any other.
 
 The runner ends the episode itself at the task's step limit; `finish()` ends it earlier with the
-agent's last word (DONE). Nothing here imports Inspect.
+agent's last word: DONE when the agent finished, FAIL when something outside stopped it (an
+Inspect message, token or time limit; the sample's error), named in result.json's `stopped_by`.
+Nothing here imports Inspect.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgym.box import BoxConfig
+from riskgym.core.records import RESULT, write_json
 from riskgym.envs import env_class
 from riskgym.run.runner import RunConfig, check_manifest, run_episode
 from riskgym.tasks import Task
@@ -112,14 +115,18 @@ class EpisodeBridge:
                 self.last = nxt
             return self.last
 
-    def finish(self, status: str = "DONE") -> dict[str, Any]:
-        """End the episode (if the step limit has not) and return result.json's content."""
+    def finish(self, status: str = "DONE", stopped_by: str | None = None) -> dict[str, Any]:
+        """End the episode (if the step limit has not) with the agent's last word, and return result.json's
+        content; `stopped_by` names what ended it from outside (kept in result.json)."""
         with self._lock:
             if self.result is None and self._thread is not None:
                 self._in.put(status)
                 while not isinstance(nxt := self._out.get(), Finished):   # DONE is a step like any other
                     self._in.put(status)
                 self.result = nxt.result
+                if stopped_by and self.result.get("task_id"):
+                    self.result["stopped_by"] = stopped_by
+                    write_json(self.dir / RESULT, self.result)
             return self.result or {"task_id": self.task.id, "error": "the episode never started"}
 
     def close(self) -> None:

@@ -123,11 +123,13 @@ class RiskgymSandbox(SandboxEnvironment):
                              interrupted: bool) -> None:
         for env in environments.values():
             if isinstance(env, RiskgymSandbox):
+                if env.bridge.result is None and env.bridge.env is not None:   # scorers did not end it
+                    await env.finish("the sample's end without scoring" + (" (interrupted)" if interrupted else ""))
                 await anyio.to_thread.run_sync(env.bridge.close)
 
-    async def finish(self) -> dict[str, Any]:
-        """End the episode (the agent is done) and return its result.json content."""
-        return await anyio.to_thread.run_sync(self.bridge.finish)
+    async def finish(self, stopped_by: str | None = None) -> dict[str, Any]:
+        """End the episode and return its result.json content: the agent is done (DONE), or `stopped_by` (FAIL)."""
+        return await anyio.to_thread.run_sync(self.bridge.finish, "FAIL" if stopped_by else "DONE", stopped_by)
 
     # --- the computer tool ----------------------------------------------------------------
     async def _computer(self, cmd: list[str]) -> ExecResult[str]:

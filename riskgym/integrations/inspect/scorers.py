@@ -17,6 +17,8 @@ import math
 from typing import Any
 
 import anyio
+from inspect_ai.event import SampleLimitEvent
+from inspect_ai.log import transcript
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ContentImage, ContentText, Model, get_model
 from inspect_ai.scorer import SampleScore, Score, Target, metric, scorer
 from inspect_ai.solver import TaskState
@@ -75,7 +77,16 @@ async def _finished() -> tuple[Any, dict[str, Any]]:
     from riskgym.integrations.inspect.sandbox import RiskgymSandbox
 
     box = sandbox().as_type(RiskgymSandbox)
-    return box, await box.finish()
+    return box, await box.finish(_stopped_by())
+
+
+def _stopped_by() -> str | None:
+    """The Inspect limit that stopped the sample, if one did (riskgym's own step limit has already ended the
+    episode): the episode then ends with FAIL, not the DONE of an agent that finished."""
+    limits = [e for e in transcript().events if isinstance(e, SampleLimitEvent)]
+    if limits and not (limits[-1].message or "").startswith("riskgym:"):
+        return f"Inspect's {limits[-1].type} limit: {limits[-1].message}"
+    return None
 
 
 def _meta(result: dict[str, Any], box: Any) -> dict[str, Any]:
