@@ -6,7 +6,8 @@ its setup and attacks, and starts the riskgym episode that records it (bridge.py
 - `exec(["python3", "/opt/inspect/tool/computer_tool.py", ...])`, the command Inspect's
   `computer()` tool sends, is one riskgym step (computer.py): it runs in the box as the agent's
   user, attacks and triggers fire as in a riskgym run, and the reply carries the screenshot after
-  it. At the step limit the next call ends the sample with Inspect's limit error.
+  it. The step that reaches the task's step limit ends the sample (Inspect's `custom` limit), as
+  it ends a riskgym episode.
 - any other `exec` runs the command in the box as the agent's user (the controller's `run` op),
   in the user's home; these are not agent steps and are listed in the episode's `inspect_exec.jsonl`;
 - `read_file` / `write_file` act in the box as the agent's user too (so a file the agent cannot
@@ -47,8 +48,8 @@ class RiskgymSandboxConfig(BaseModel):
     out: str | None = None            # the riskgym run directory (default: beside the eval's log, run_dir())
     provider: str = "local"
     max_steps: int | None = None
-    width: int = 1280
-    height: int = 720
+    width: int = 1366                 # the display Inspect declares to native computer tools
+    height: int = 768
     code_timeout_s: float = 30.0
 
 
