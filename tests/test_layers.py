@@ -4,9 +4,10 @@ the top of the file or inside a function; and no two modules import each other, 
     L0 core, actions -> L1 sites -> L2 attacks -> L3 tasks, guest, box -> L4 envs, agents, evaluator
        -> L5 run -> L6 reports -> L7 integrations -> L8 cli
 
-integrations/ holds riskgym inside other frameworks (Inspect), each behind an optional extra; the
-command line calls into it. Packages on one line are siblings that never import each other (the guest, which runs in the box,
-never sees tasks/ or box/). Old import paths kept as re-exports (riskgym.sandbox) sit above all.
+Packages on one line are siblings that never import each other (the guest, which runs in the box,
+never sees tasks/ or box/). integrations/ holds riskgym inside other frameworks (Inspect), each behind
+an optional extra; the command line calls into it lazily. Old import paths kept as re-exports
+(riskgym.sandbox) sit above all.
 """
 from __future__ import annotations
 
