@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 BOX_RESOURCE = "riskgym_box"
 INSTALL_HINT = "--executor ray needs Ray: pip install 'riskgym[ray]' (Ray 2.60)"
+MAX_START_FAILURES = 5     # workers that could not start in a row, with none running: the run stops
 PLACE_TIMEOUT_S = 300.0     # no worker could be placed on the cluster for this long: stop asking
 
 
@@ -166,6 +167,7 @@ class _RayPool:
         self.busy: dict[Any, tuple[Any, Any]] = {}   # play() ref -> (task, actor)
         self.pending = 0
         self.waiting_since: float | None = None
+        self.start_failures = 0
         for _ in range(max(1, cfg.workers)):
             self._spawn()
 
@@ -202,8 +204,12 @@ class _RayPool:
                 try:
                     self.node[actor] = ray.get(ref)
                     self.idle.append(actor)
-                    self.waiting_since = None
+                    self.waiting_since, self.start_failures = None, 0
                 except ray.exceptions.RayError as exc:
+                    self.start_failures += 1
+                    if self.start_failures >= MAX_START_FAILURES and not self.idle and not self.busy:
+                        raise RunError(f"--executor ray: {self.start_failures} workers failed to start, the last "
+                                       f"with: {exc}; is riskgym installed on every node?") from None
                     log.warning("a Ray worker could not start: %s", exc)
                     self._spawn()
                 continue

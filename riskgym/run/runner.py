@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from riskgym.core.records import MANIFEST, RESULT, write_json
 from riskgym.run.config import INFRA, Interrupted, RunConfig, RunError  # noqa: F401  (RunError: the CLI's)
-from riskgym.run.episode import attack_kinds, infra_result, run_episode, save_png  # noqa: F401  (old home)
+from riskgym.run.episode import infra_result
 from riskgym.run.executors import make_executor
 from riskgym.tasks import Task
 

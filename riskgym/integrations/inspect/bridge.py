@@ -23,7 +23,8 @@ from typing import Any
 from riskgym.box import BoxConfig
 from riskgym.core.records import RESULT, write_json
 from riskgym.envs import env_class
-from riskgym.run.runner import RunConfig, check_manifest, run_episode
+from riskgym.run.episode import run_episode
+from riskgym.run.runner import RunConfig, check_manifest
 from riskgym.tasks import Task
 
 AGENT = "inspect"   # the run manifest's agent when the model is not known (sandbox.py names it inspect:MODEL)

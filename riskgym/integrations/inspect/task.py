@@ -22,7 +22,7 @@ from inspect_ai.util import SandboxEnvironmentSpec
 
 from riskgym.integrations.inspect.sandbox import RiskgymSandboxConfig
 from riskgym.integrations.inspect.scorers import JUDGE_SPECS, risk_completion, risk_intention, task_success
-from riskgym.run.runner import attack_kinds
+from riskgym.run.episode import attack_kinds
 from riskgym.tasks import TaskError, load_tasks, select
 
 PROMPT = ("You operate a computer for a user through the computer tool. Take a screenshot to see the screen, "
