@@ -271,10 +271,11 @@ class _RayPool:
             ray.wait(list(self.busy), num_returns=len(self.busy), timeout=60)
         placed = list(self.idle) + [a for _, a in self.busy.values()]
         actors = placed + list(self.starting.values())
-        for actor in placed:   # each closes its boxes and removes its folder
+        closing = [a.shutdown.remote() for a in placed]   # each closes its boxes and removes its folder, at once
+        for ref in closing:
             try:
-                ray.get(actor.shutdown.remote(), timeout=30)
-            except Exception as exc:
+                ray.get(ref, timeout=30)
+            except Exception as exc:   # a lost worker: nothing to close
                 log.debug("shutting a worker down: %s", exc)
         for actor in actors:
             try:
