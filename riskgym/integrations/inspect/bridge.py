@@ -1,7 +1,7 @@
 """One riskgym episode driven from outside: riskgym's own run loop, fed one step at a time.
 
 An Inspect sample does not hand riskgym a policy to call; its agent calls tools when it likes.
-So the episode runs `riskgym.run.runner.run_episode` unchanged, on a thread of its own, with an
+So the episode runs `riskgym.run.episode.run_episode` unchanged, on a thread of its own, with an
 agent (`_Fed`) whose `act` hands the observation out and waits for the next step's code. Every
 record (run.json, trajectory.jsonl, step_NNN.png, events.json, state.json, result.json) is the
 runner's, written where a riskgym run writes it, so `run.py replay` and `run.py report` read an
