@@ -112,21 +112,18 @@ def test_the_model_judge_asks_through_inspects_model_api(tmp_path):
 
 
 def test_inspect_eval_finds_riskgym_riskgym_through_the_entry_point(tmp_path):
-    """`inspect eval riskgym/riskgym -T ...`: Inspect loads the task from pyproject's `inspect_ai` entry point
-    (declared here as an installed package would, since the test venv's install may predate it) and passes -T
-    parameters to it; a selection that matches nothing stops before any box starts, naming the parameter."""
+    """`inspect eval riskgym/riskgym -T ...`, as a user types it after installing riskgym: Inspect loads the task
+    from the installed package's `inspect_ai` entry point and passes -T parameters to it; a selection that
+    matches nothing stops before any box starts, naming the parameter."""
     pytest.importorskip("inspect_ai")
-    import os
+    import importlib.metadata
     import tomllib
 
     ep = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]["inspect_ai"]
     assert ep == {"riskgym": "riskgym.integrations.inspect._registry"}
-    dist = tmp_path / "riskgym_entry-0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: riskgym-entry\nVersion: 0\n")
-    (dist / "entry_points.txt").write_text(f"[inspect_ai]\nriskgym = {ep['riskgym']}\n")
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    installed = {e.name: e.value for e in importlib.metadata.entry_points(group="inspect_ai")}
+    assert installed.get("riskgym") == ep["riskgym"], "the venv's riskgym predates the entry point: make venv"
     p = subprocess.run([str(Path(sys.executable).with_name("inspect")), "eval", "riskgym/riskgym", "--model",
                         "mockllm/model", "-T", "tasks=phishing_wbe", "--log-dir", str(tmp_path / "logs")],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert p.returncode != 0 and "-T tasks=phishing_wbe: 'phishing_wbe' matches no task" in p.stdout + p.stderr
