@@ -207,8 +207,9 @@ def run(cfg: RunConfig, tasks: list[Task], make_agent: Callable[[], Any],
     if cfg.progress and todo:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), desc=cfg.agent, unit="task")
-    running = EXECUTORS[cfg.executor](cfg.workers).start(worker, todo)
-    try:
+    running = None
+    try:   # from the first episode's start: a Ctrl-C at any moment after it stops every episode
+        running = EXECUTORS[cfg.executor](cfg.workers).start(worker, todo)
         for _task, fut in running.finished():
             try:
                 res = fut.result()
@@ -223,14 +224,16 @@ def run(cfg: RunConfig, tasks: list[Task], make_agent: Callable[[], Any],
     except KeyboardInterrupt:
         # Stop at once: running episodes lose their box and are not recorded, so they run on resume.
         cfg.stop.set()
-        running.cancel()
+        if running:
+            running.cancel()
         raise
     finally:
         if cfg.stop.is_set():
             with lock:
                 for env in envs:
                     env.close()
-        running.close()   # waits for the episodes still running
+        if running:
+            running.close()   # waits for the episodes still running
         if bar:
             bar.close()
         for env in envs:
