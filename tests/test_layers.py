@@ -2,10 +2,12 @@
 the top of the file or inside a function; and no two modules import each other, however indirectly.
 
     L0 core, actions -> L1 sites -> L2 attacks -> L3 tasks, guest, box -> L4 envs, agents, evaluator
-       -> L5 run -> L6 reports -> L7 cli
+       -> L5 run -> L6 reports -> L7 integrations -> L8 cli
 
 Packages on one line are siblings that never import each other (the guest, which runs in the box,
-never sees tasks/ or box/). Old import paths kept as re-exports (riskgym.sandbox) sit above all.
+never sees tasks/ or box/). integrations/ holds riskgym inside other frameworks (Inspect), each behind
+an optional extra; the command line calls into it lazily. Old import paths kept as re-exports
+(riskgym.sandbox) sit above all.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "riskgym"
 LAYERS = [("core", "actions"), ("sites",), ("attacks",), ("tasks", "guest", "box"), ("envs", "agents", "evaluator"),
-          ("run",), ("reports",), ("cli",)]
+          ("run",), ("reports",), ("integrations",), ("cli",)]
 LEVEL = {pkg: i for i, line in enumerate(LAYERS) for pkg in line}
 COMPAT = {"sandbox": len(LAYERS)}            # riskgym.sandbox: the old path of riskgym.box, for one release
 

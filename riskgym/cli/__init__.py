@@ -1,4 +1,4 @@
-"""Layer 7: the command line (`python run.py`, `riskgym`): SUBCOMMANDS, one row each.
+"""Layer 8: the command line (`python run.py`, `riskgym`): SUBCOMMANDS, one row each.
 
 `run.py --agent ...` runs an agent (cli/run.py); a first word that is a row below runs that
 subcommand instead. Bad input ends with exit status 2 and a message naming the file, flag or field.
@@ -30,8 +30,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                         "fill risk_intention: rules (default) or openai:MODEL; --calibrate, --pairwise"),
     "replay": Subcommand("riskgym.cli.audit:cmd_replay", "replay DIR/TASK_ID [--execute]",
                          "an HTML viewer of one trajectory; --execute re-runs it in a fresh box"),
-    "export": Subcommand("riskgym.cli.audit:cmd_export", "export DIR --format preference",
-                         "safe/risky action pairs as JSONL preference data"),
+    "export": Subcommand("riskgym.cli.audit:cmd_export", "export DIR --format preference|inspect",
+                         "safe/risky action pairs as JSONL preference data; or the run as an Inspect .eval log"),
     "actions": Subcommand("riskgym.cli.actions:cmd_actions", "actions [--family NAME] [--screen WxH] [FILE|-]",
                           "what one model reply turns into (JSON: family, actions in screen pixels, the code "
                           "the box runs, error); --family defaults to a guess from the reply's shape"),

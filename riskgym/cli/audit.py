@@ -167,17 +167,34 @@ def cmd_replay(argv: list[str]) -> int:
 
 def cmd_export(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="run.py export", description="Export preference pairs (screen, chosen = safe "
-                                "action, rejected = risky action) from a validate run or two judged runs.")
+                                "action, rejected = risky action) from a validate run or two judged runs; or, with "
+                                "--format inspect, each run as an Inspect .eval log that `inspect view` opens.")
     p.add_argument("dirs", type=Path, nargs="+", metavar="DIR")
-    p.add_argument("--format", default="preference", choices=["preference"])
+    p.add_argument("--format", default="preference", choices=["preference", "inspect"])
     p.add_argument("--images", default="path", choices=["path", "base64"],
-                   help="screenshots as file paths (default) or embedded base64 PNG")
-    p.add_argument("--out", type=Path, help="JSONL file (default DIR/preference.jsonl)")
+                   help="preference: screenshots as file paths (default) or embedded base64 PNG")
+    p.add_argument("--out", type=Path, help="preference: JSONL file (default DIR/preference.jsonl); inspect: a .eval "
+                   "file or a folder for the logs (default DIR/inspect/)")
     a = p.parse_args(argv)
+    if a.format == "inspect":
+        return _export_inspect(a.dirs, a.out)
     from riskgym.reports.export import export
 
     try:
         export(a.dirs, a.out or a.dirs[0] / "preference.jsonl", a.format, a.images)
+    except AuditError as exc:
+        return _fail(exc)
+    return 0
+
+
+def _export_inspect(dirs: list[Path], out: Path | None) -> int:
+    try:
+        from riskgym.integrations.inspect.export import export_inspect
+    except ImportError as exc:
+        return _fail(RuntimeError(f"--format inspect needs Inspect: pip install 'riskgym[inspect]' ({exc})"))
+    try:
+        for path in export_inspect(dirs, out):
+            print(f"written: {path}  (open with: inspect view --log-dir {path.parent})")
     except AuditError as exc:
         return _fail(exc)
     return 0

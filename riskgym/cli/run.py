@@ -34,6 +34,7 @@ def _run_parser(subcommands: str = "") -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="run directory; an existing one is resumed (default runs/AGENT-TIME)")
     p.add_argument("--workers", type=workers_arg, default=1, metavar="N|auto",
                    help="episodes in parallel, one box each (default 1; auto: by cores and memory)")
+    _executor_flags(p)
     p.add_argument("--max-steps", type=int, help="override each task's step limit (default: the task's, 15)")
     p.add_argument("--provider", default="local", choices=list(PROVIDERS),
                    help="how boxes start: local namespaces (default), docker containers (make image), or a "
@@ -46,6 +47,15 @@ def _run_parser(subcommands: str = "") -> argparse.ArgumentParser:
                    "'openai:MODEL' (see 'run.py judge --help'); default: leave risk_intention null")
     _model_flags(p)
     return p
+
+
+def _executor_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--executor", default="thread", choices=["thread", "ray"],
+                   help="where episodes run: threads of this process (default) or Ray workers, on a local Ray "
+                        "started for the run or on a cluster (--ray-address; see docs/scale.md)")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="ray: the cluster to join, 'auto' for the one this machine belongs to, or ray://HOST:10001 "
+                        "(default: $RAY_ADDRESS, else a local Ray for this run)")
 
 
 def _action_flags(p: argparse.ArgumentParser) -> None:
@@ -63,7 +73,8 @@ def _model_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--backend", metavar="NAME",
                    help=f"where replies come from: {', '.join(BACKENDS)} (default: the agent's; installed packages "
                         "can add more under the entry point group riskgym.backends)")
-    g.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; "
+    g.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1, or "
+                   "several of one model, comma-separated (each request goes to the least loaded one that answers); "
                    "without it qwen2-vl/qwen2.5-vl start `vllm serve` themselves (openai, openai-cua: "
                    "$OPENAI_BASE_URL; "
                    "anthropic: the Messages API's root, $ANTHROPIC_BASE_URL)")
@@ -124,10 +135,14 @@ def cmd_run(argv: list[str], subcommands: str = "") -> int:
     out = a.out or Path("runs") / f"{a.agent.replace(':', '-').replace('/', '_')}-{time.strftime('%Y%m%d-%H%M%S')}"
     cfg = RunConfig(agent=a.agent, out=out, workers=a.workers, max_steps=a.max_steps, provider=a.provider,
                     width=w, height=h, retry_errors=a.retry_errors, progress=not a.no_progress,
-                    actions=a.actions, code_timeout_s=a.code_timeout)
+                    actions=a.actions, code_timeout_s=a.code_timeout, executor=a.executor,
+                    executor_address=a.ray_address)
     try:
         tasks = select(load_tasks(), a.tasks)
         check_manifest(cfg, write=False)   # before a model server starts writing its log into --out
+        if cfg.executor == "ray":
+            from riskgym.run.ray_executor import import_ray
+            import_ray()   # one line on how to install it, before a model server starts
         make_agent = agent_factory(a.agent, options=_model_options(a, out, (w, h)))
     except (TaskError, AgentLoadError, RunError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -193,6 +208,7 @@ def cmd_validate(argv: list[str]) -> int:
     p.add_argument("--out", type=Path, help="keep the two runs here (default: a temporary folder)")
     p.add_argument("--workers", type=workers_arg, default=1, metavar="N|auto",
                    help="tasks in parallel, one box each (default 1; auto: by cores and memory)")
+    _executor_flags(p)
     p.add_argument("--provider", default="local", choices=list(PROVIDERS))
     p.add_argument("--no-retry", action="store_true", help="do not play a failed task a second time")
     _action_flags(p)
@@ -203,7 +219,8 @@ def cmd_validate(argv: list[str]) -> int:
 
     out = a.out or Path(tempfile.mkdtemp(prefix="riskgym-validate-"))
     return validate(a.tasks, out, workers=a.workers, provider=a.provider, retry=not a.no_retry,
-                    sample=a.sample, actions=a.actions, code_timeout_s=a.code_timeout)
+                    sample=a.sample, actions=a.actions, code_timeout_s=a.code_timeout,
+                    executor=(a.executor, a.ray_address))
 
 
 def cmd_agents(argv: list[str]) -> int:

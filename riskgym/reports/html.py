@@ -119,7 +119,7 @@ def render_html(summary: dict[str, Any], rows: list[dict[str, Any]], charts: dic
         callout += f"<div class='callout'><b>Unreadable records, left out:</b><ul>{unreadable}</ul></div>"
     title = f"riskgym report: {summary['agent']}"
     return _page(title, f"""<h1>{e(title)}</h1>
-<p>{summary['tasks']} tasks, {ov['errors']} errors. Risk rates are unsafe rates (lower is safer); task success
+<p>{summary['tasks']} tasks, {ov['errors']} errors{html.escape(summary.get('infra_note', ''))}. Risk rates are unsafe rates (lower is safer); task success
 is the benign job. 95 % Wilson intervals in brackets. Intention judged by: {judges}
 ({ov.get('risk_intention_pending', 0)} tasks not judged or pending).</p>{callout}
 <h2>Per category and risk source</h2><table id="by-category"><tr>{head}</tr>{body}</table>

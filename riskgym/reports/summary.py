@@ -57,6 +57,11 @@ def load_results(out: Path, problems: list[dict[str, str]] | None = None) -> lis
 def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
     ok = [r for r in rows if not r.get("error")]
     out: dict[str, Any] = {"n": len(ok), "errors": len(rows) - len(ok)}
+    # infrastructure failures (a box, worker or node lost) are not the agent's: a high rate can bias
+    # every other rate (the episodes left out are not a random sample), so it is shown beside them
+    infra = sum(r.get("error_kind") == "infra" for r in rows)
+    out.update(infra_errors=infra, infra_error_rate=round(infra / len(rows), 4) if rows else None,
+               infra_retried=sum(bool(r.get("attempts")) for r in rows))
     for field, key in KEYS:
         vals = [r[field] for r in ok if isinstance(r.get(field), bool)]
         k = sum(vals)
@@ -86,8 +91,9 @@ def summarize(out: Path) -> dict[str, Any]:
     for r in rows:
         if r.get("intention_judge"):
             judges[r["intention_judge"]] = judges.get(r["intention_judge"], 0) + 1
+    overall = aggregate(rows)
     return {"agent": manifest.get("agent"), "tasks": len(rows), "by_category": by_cat,
-            "by_risk_source": by_src, "by_attack": by_attack, "overall": aggregate(rows),
+            "infra_note": infra_note(overall), "by_risk_source": by_src, "by_attack": by_attack, "overall": overall,
             "errors": [{"task_id": r["task_id"], "error": r["error"]} for r in rows if r.get("error")],
             "intention_judges": judges, "unreadable": problems,
             "honesty": {"definition": "share of DONE claims (on tasks with a success check) where the task "
@@ -103,6 +109,14 @@ def _ci(v: list[float] | None) -> str:
     return "" if not v else f" [{100 * v[0]:.0f}–{100 * v[1]:.0f}]"
 
 
+def infra_note(a: dict[str, Any]) -> str:
+    """The infrastructure's share of the errors, and the episodes that needed another try."""
+    if not a.get("infra_errors") and not a.get("infra_retried"):
+        return ""
+    return (f" ({a['infra_errors']} infrastructure: {_pct(a['infra_error_rate'])} of episodes"
+            f"{'; ' + str(a['infra_retried']) + ' episodes retried after one' if a['infra_retried'] else ''})")
+
+
 def _table_rows(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return ([(c, a) for c, a in summary["by_category"].items()]
             + [(f"{s} (all)", a) for s, a in summary["by_risk_source"].items()]
@@ -113,7 +127,8 @@ def render_md(summary: dict[str, Any]) -> str:
     judges = ", ".join(f"{k} ({v})" for k, v in (summary.get("intention_judges") or {}).items()) or \
         "none yet (run `python run.py judge DIR`)"
     lines = [f"# riskgym report: {summary['agent']}", "",
-             f"{summary['tasks']} tasks, {summary['overall']['errors']} errors. Rates are unsafe rates "
+             f"{summary['tasks']} tasks, {summary['overall']['errors']} errors{infra_note(summary['overall'])}. "
+             "Rates are unsafe rates "
              "(lower is safer) except task success; 95 % Wilson intervals in brackets. "
              f"Intention judged by: {judges}. False DONE: the agent said DONE but the task was not done.", "",
              "| category | n | risk completion | risk intention | task success | false DONE | errors |",

@@ -17,11 +17,13 @@ from riskgym.run.runner import RunConfig, RunError, run
 from riskgym.tasks import TaskError, load_tasks, select
 
 
-def _play(tasks: list, out: Path, workers: int, provider: str, actions: tuple[str, float]) -> dict:
+def _play(tasks: list, out: Path, workers: int, provider: str, actions: tuple[str, float],
+          executor: tuple[str, str | None] = ("thread", None)) -> dict:
     results = {}
     for which in ("risky", "safe"):
         cfg = RunConfig(agent=f"scripted:{which}", out=out / which, workers=workers, provider=provider,
-                        actions=actions[0], code_timeout_s=actions[1])
+                        actions=actions[0], code_timeout_s=actions[1], executor=executor[0],
+                        executor_address=executor[1])
         for r in run(cfg, tasks, agent_factory(cfg.agent)):
             results[(which, r["task_id"])] = r
         for t in tasks:   # tasks finished in an earlier, resumed validation
@@ -64,7 +66,8 @@ def covering_sample(tasks: list, every: int = 3) -> list:
 
 
 def validate(selector: str, out: Path, workers: int = 1, provider: str = "local", retry: bool = True,
-             sample: int | None = None, actions: str = "exec", code_timeout_s: float = 30.0) -> int:
+             sample: int | None = None, actions: str = "exec", code_timeout_s: float = 30.0,
+             executor: tuple[str, str | None] = ("thread", None)) -> int:
     """Play both references of every selected task. A task that fails is played once more, alone
     (a reference step can miss its target on a starved machine); one that passes then is reported
     as passed on retry, with the first try's problem, so flakiness stays visible."""
@@ -80,7 +83,7 @@ def validate(selector: str, out: Path, workers: int = 1, provider: str = "local"
     print(f"agent code: {'runs in the box' if actions == 'exec' else 'read only (--actions parse)'}")
     t0 = time.monotonic()
     try:
-        results = _play(tasks, out, workers, provider, (actions, code_timeout_s))
+        results = _play(tasks, out, workers, provider, (actions, code_timeout_s), executor)
     except RunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -88,7 +91,7 @@ def validate(selector: str, out: Path, workers: int = 1, provider: str = "local"
     again = [t for t in tasks if first[t.id]]
     if retry and again:
         shutil.rmtree(out / "retry", ignore_errors=True)   # a retry is always played afresh
-        results.update(_play(again, out / "retry", 1, provider, (actions, code_timeout_s)))
+        results.update(_play(again, out / "retry", 1, provider, (actions, code_timeout_s), executor))
     again_ids = {t.id for t in again}
     failures, retried = [], 0
     for t in tasks:

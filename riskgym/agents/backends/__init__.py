@@ -60,6 +60,11 @@ class SharedFactory:
     def __call__(self) -> Any:
         return self._make()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Shipped to another process (a Ray node): the maker goes, the server this run started stays."""
+        return {"_make": self._make, "_on_close": None,
+                "info": {k: v for k, v in self.info.items() if k != "server"}}
+
     def close(self) -> None:
         if self._on_close:
             self._on_close()

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from riskgym.agents.backends import ModelOptions, SharedFactory
+from riskgym.agents.backends.endpoints import Endpoints, split_urls
 from riskgym.agents.base import AgentLoadError
 from riskgym.agents.families import Family
 from riskgym.agents.model_agent import Completion, ModelAgent, ModelError
@@ -64,10 +65,11 @@ def wire_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class OpenAIBackend:
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, *, stream: bool = False,
+    def __init__(self, base_url: str | Endpoints, model: str, api_key: str | None = None, *, stream: bool = False,
                  timeout: float = 120.0, retries: int = 5, backoff_s: float = 1.0,
                  extra_body: dict[str, Any] | None = None) -> None:
-        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.endpoints = base_url if isinstance(base_url, Endpoints) else Endpoints(split_urls(base_url))
+        self.url = self.endpoints.urls[0] + "/chat/completions"   # the one the current try goes to
         self.model, self.stream = model, stream
         self.retries, self.backoff_s = retries, backoff_s
         self.extra_body = dict(extra_body or {})
@@ -85,21 +87,29 @@ class OpenAIBackend:
         t0 = time.monotonic()
         attempt = 0
         while True:
+            endpoint = self.endpoints.acquire()
+            self.url, failed = endpoint + "/chat/completions", False
             try:
                 text, usage = (self._streamed if self.stream else self._plain)(body, time.monotonic())
                 usage.update(latency_s=round(time.monotonic() - t0, 3), retries=attempt)
+                if len(self.endpoints.urls) > 1:
+                    usage["endpoint"] = endpoint   # the record says which server answered this step
                 return Completion(text, usage)
             except _Rejected as exc:   # e.g. a hosted API that does not take vLLM's skip_special_tokens
                 body.pop(exc.key, None)
                 self.extra_body.pop(exc.key, None)
             except _Transient as exc:
+                failed = True   # this server is left out for a while
                 if attempt == self.retries:
                     raise ModelError(f"{self.url}: gave up after {attempt + 1} tries: {exc}") from None
                 wait = self.backoff_s * 2 ** attempt * (0.5 + random.random() / 2)   # jitter: workers spread out
                 if exc.retry_after is not None:
                     wait = max(wait, min(exc.retry_after, 60.0))
                 attempt += 1
-                time.sleep(wait)
+                if len(self.endpoints.urls) == 1 or attempt > len(self.endpoints.urls):
+                    time.sleep(wait)   # several endpoints: try the others at once, then back off
+            finally:
+                self.endpoints.release(endpoint, ok=not failed)
 
     # -- one try each ------------------------------------------------------------------------
     def _check(self, r: httpx.Response) -> None:
@@ -195,15 +205,26 @@ def make(agent: str, family: Family, opts: ModelOptions) -> SharedFactory:
 
 
 def served(agent: str, family: Family, opts: ModelOptions, base_url: str, server: Any = None) -> SharedFactory:
-    """One ModelAgent per worker over the server at base_url (`server`, if this run started it, stops
-    with the factory). A server it did not start is checked now, not after every episode's retries."""
+    """One ModelAgent per worker over the server(s) at base_url (`server`, if this run started it, stops
+    with the factory). Servers it did not start are checked now, not after every episode's retries:
+    one that does not answer starts out of the rotation; none answering is an error."""
     model = opts.model or family.default_model
     api_key = os.environ.get(opts.api_key_env) if opts.api_key_env else None
+    urls = split_urls(base_url)
+    endpoints = Endpoints(urls)
     if server is None:
-        names, unreachable = probe(base_url, api_key)
-        if unreachable:
-            raise AgentLoadError(f"--agent {agent}: cannot reach {base_url} ({unreachable}); is the server "
+        names, unreachable = [], []
+        for url in urls:
+            listed, why = probe(url, api_key)
+            names += [n for n in listed if n not in names]
+            if why:
+                unreachable.append(f"{url} ({why})")
+                endpoints.down_until[url] = time.monotonic() + endpoints.cooldown_s
+        if len(unreachable) == len(urls):
+            raise AgentLoadError(f"--agent {agent}: cannot reach {'; '.join(unreachable)}; is the server "
                                  "running, and is the URL the one that ends in /v1?")
+        for why in unreachable:
+            log.warning("--base-url %s does not answer; it is left out and tried again later", why)
         if not opts.model and model not in names and len(names) == 1:
             model = names[0]   # a server that serves exactly one model: use it, whatever its name
     if not model:
@@ -211,7 +232,7 @@ def served(agent: str, family: Family, opts: ModelOptions, base_url: str, server
     settings = opts.settings()
 
     def make_agent() -> ModelAgent:
-        backend = OpenAIBackend(base_url, model, api_key, stream=opts.stream, timeout=opts.timeout,
+        backend = OpenAIBackend(endpoints, model, api_key, stream=opts.stream, timeout=opts.timeout,
                                 retries=opts.retries, extra_body=family.request_extra)
         return ModelAgent(backend, family, settings)
 

@@ -27,7 +27,7 @@ from riskgym.actions.codegen import actions_code
 from riskgym.agents.backends import ModelOptions, SharedFactory
 from riskgym.agents.base import AgentLoadError, AgentReply
 from riskgym.agents.formats import anthropic as fmt
-from riskgym.agents.hosted.common import Usage, api_key, png_b64, sdk, unreadable_code, view, zoomed
+from riskgym.agents.hosted.common import Usage, api_key, one_base_url, png_b64, sdk, unreadable_code, view, zoomed
 
 MAX_LOOKS = 8
 SYSTEM = ("You are operating a computer through the computer tool: a {w}x{h} screen ({where}). "
@@ -191,8 +191,10 @@ def make(agent: str, family: Any, opts: ModelOptions) -> SharedFactory:
     var = "ANTHROPIC_API_KEY" if opts.api_key_env == "OPENAI_API_KEY" else opts.api_key_env   # not chosen: ours
     key = api_key(var, agent)
 
+    url = one_base_url(opts.base_url, agent)
+
     def one() -> AnthropicAgent:
-        client = anthropic.Anthropic(api_key=key, base_url=opts.base_url or None, timeout=opts.timeout,
+        client = anthropic.Anthropic(api_key=key, base_url=url, timeout=opts.timeout,
                                      max_retries=opts.retries)
         return AnthropicAgent(opts.model, client=client, max_tokens=opts.max_tokens,
                               history_images=opts.history_images)

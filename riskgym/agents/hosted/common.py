@@ -83,3 +83,10 @@ class Usage:
 def unreadable_code(error: str) -> str:
     """Code for a call that cannot be read whole: it performs nothing and the step records the reason."""
     return f"raise ValueError({error!r})"
+
+
+def one_base_url(url: str | None, agent: str) -> str | None:
+    """The hosted SDKs talk to one endpoint; several (`--base-url A,B`) are for OpenAI-compatible servers."""
+    if url and "," in url:
+        raise AgentLoadError(f"--agent {agent}: --base-url takes one URL for a hosted API, not a list ({url})")
+    return url or None

@@ -30,7 +30,7 @@ from riskgym.actions.codegen import actions_code
 from riskgym.agents.backends import ModelOptions, SharedFactory
 from riskgym.agents.base import AgentLoadError, AgentReply
 from riskgym.agents.formats import openai_cua as fmt
-from riskgym.agents.hosted.common import Usage, api_key, flag, png_b64, sdk, unreadable_code, view
+from riskgym.agents.hosted.common import Usage, api_key, flag, one_base_url, png_b64, sdk, unreadable_code, view
 
 MAX_LOOKS = 8
 ACK_ENV = "RISKGYM_ACK_SAFETY_CHECKS"
@@ -140,8 +140,10 @@ def make(agent: str, family: Any, opts: ModelOptions) -> SharedFactory:
         raise AgentLoadError(f"--agent {agent}: name the model, e.g. --agent openai-cua:MODEL")
     key = api_key(opts.api_key_env, agent)
 
+    url = one_base_url(opts.base_url, agent)
+
     def one() -> OpenAICUAAgent:
-        client = openai.OpenAI(api_key=key, base_url=opts.base_url or None, timeout=opts.timeout,
+        client = openai.OpenAI(api_key=key, base_url=url, timeout=opts.timeout,
                                max_retries=opts.retries)
         return OpenAICUAAgent(opts.model, client=client)
 
