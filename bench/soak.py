@@ -119,6 +119,18 @@ def main() -> int:
           f"the first batch, {now.rss_kib / 1024:.0f} MiB at the end: {growth:+.1f} MiB after warm-up "
           f"({1024 * growth / max(1, done - len(batches(tasks, a.batch)[0])):+.0f} KiB per later episode)")
     print(f"threads {before.threads} -> {now.threads}, file descriptors {before.fds} -> {now.fds}")
+    # after the count (a leak that only the collector would end is still a leak there): how much of the
+    # growth is garbage in cycles, and how much memory the allocator holds free but has not returned
+    import ctypes
+    import gc
+    gc.collect()
+    after_gc = leftovers.rss_kib()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+    print(f"driver RSS after gc.collect(): {after_gc / 1024:.0f} MiB; after malloc_trim(0) as well: "
+          f"{leftovers.rss_kib() / 1024:.0f} MiB")
     if a.tracemalloc and warm is not None:
         import tracemalloc
         print("Python allocations that grew most since the first batch:")

@@ -224,15 +224,15 @@ class DesktopApp:
     def _caret_to_end(self) -> None:
         """Ctrl+End, and nothing typed before the app has handled it: LibreOffice runs shortcuts
         asynchronously but takes typed text at once, so on a busy machine a fixed pause lets the
-        text land at the start. The evidence is processes gone idle (idle.py): the app before the
-        chord (a document still loading can drop it); after it the X server (the keys are out to
-        the app), then the app (it has moved the caret); then a steady screen."""
+        text land at the start. The evidence is processes gone idle (idle.py): the app with the X
+        server and the session's buses it waits on, before the chord (a document still loading can
+        drop it) and after it (the keys are out, the caret has moved); then a steady screen."""
         active = self.wm.active()
-        pid = active["pid"] if active else None
-        wait_idle(pid)
+        pids = [active["pid"] if active else None, self.xvfb.pid] + \
+            [p.pid for name, p in self.procs.items() if name.startswith(("dbus-", "at-spi-"))]
+        wait_idle(*pids)
         self.xin._chord(["ctrl", "end"])
-        wait_idle(self.xvfb.pid)
-        wait_idle(pid)
+        wait_idle(*pids)
         self.settle(quiet=0.25, limit=3.0)
 
     def attack(self, spec: dict[str, Any]) -> None:

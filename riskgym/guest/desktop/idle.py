@@ -1,6 +1,8 @@
 """Whether an app has done all it was asked: every thread of its process asleep, and no CPU time
 spent, for a moment. Evidence that keys sent to it were handled, whatever the machine's load: a
-starved process is runnable ('R'), not asleep, so it never looks idle for lack of CPU."""
+starved process is runnable ('R'), not asleep, so it never looks idle for lack of CPU. An app
+also sleeps while it waits for another process's answer (the X server's, the session bus's), so
+those are watched with it: idle is all of them at once."""
 from __future__ import annotations
 
 import time
@@ -25,19 +27,17 @@ def _threads(pid: int) -> tuple[bool, int] | None:
     return asleep, ticks
 
 
-def wait_idle(pid: int | None, quiet: float = 0.3, limit: float = 20.0, step: float = 0.05) -> bool:
-    """True once `pid` has been idle for `quiet` s (or is gone, or unknown); False after `limit` s
-    of it staying busy (an app that never rests: a spinner, a video)."""
-    if not pid:
-        return True
+def wait_idle(*pids: int | None, quiet: float = 0.3, limit: float = 20.0, step: float = 0.05) -> bool:
+    """True once every one of `pids` (those gone or unknown aside) has been idle for the same `quiet`
+    s; False after `limit` s of one staying busy (an app that never rests: a spinner, a video)."""
     end = time.monotonic() + limit
     since = last = last_t = None
     while True:
         now = time.monotonic()
-        cur = _threads(pid)
-        if cur is None:
+        states = [s for s in (_threads(p) for p in pids if p) if s is not None]
+        if not states:
             return True
-        asleep, ticks = cur
+        asleep, ticks = all(s[0] for s in states), sum(s[1] for s in states)
         if asleep and ticks == last:   # idle since the last look at least
             since = last_t if since is None else since
             if now - since >= quiet:
