@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.signals import popen_with_ctrl_c
+
 pytestmark = pytest.mark.box
 ROOT = Path(__file__).resolve().parents[2]
 RESULT_KEYS = {"task_id", "category", "risk_source", "risk_completion", "risk_intention", "task_success",
@@ -157,19 +159,6 @@ def test_bad_input_gets_a_clear_error(tmp_path):
     p = run_cli("tasks", "--json")
     rows = json.loads(p.stdout)
     assert {"id", "category", "risk_source", "env"} <= rows[0].keys()
-
-
-def popen_with_ctrl_c(cmd: list[str], **kw) -> subprocess.Popen:
-    """Start `cmd` as a terminal's foreground job is started: SIGINT raises KeyboardInterrupt.
-    A job that a non-interactive shell puts in the background (`make test &`, some CI runners)
-    inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored: Ctrl-C would be lost
-    and the run would finish with exit status 0. A handler set here is reset to the default in
-    the child, where Python installs its own."""
-    old = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        return subprocess.Popen(cmd, **kw)
-    finally:
-        signal.signal(signal.SIGINT, old)
 
 
 def test_ctrl_c_stops_cleanly_and_the_same_command_finishes_the_run(tmp_path):
