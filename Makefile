@@ -48,9 +48,17 @@ test: system venv
 validate: system venv
 	rm -rf runs/validate-all && $(VPY) run.py validate --workers 2 --out runs/validate-all
 
-bench: system venv
-	$(VPY) -m pip install -q 'browsergym-core==0.14.3'
-	$(VPY) bench/bench_box.py
+# riskgym's side runs in .venv; BrowserGym's in its own venv: browsergym-core 0.14.3 pins Playwright 1.44,
+# riskgym Playwright 1.64, so the two cannot share one (installing it into .venv would downgrade Playwright).
+BENCH_VENV := .venv-bench
+bench: system venv $(BENCH_VENV)/.installed
+	$(VPY) bench/bench_box.py --browsergym-python $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.installed: Makefile
+	@[ -x $(BENCH_VENV)/bin/python ] || $(PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip >/dev/null
+	$(BENCH_VENV)/bin/python -m pip install -q 'browsergym-core==0.14.3'
+	@touch $@
 
 # The docker provider's image, built against DOCKER_HOST (BASE_IMAGE=... picks the base image).
 # On a machine with no Docker daemon, `make image PODMAN=1` serves one with podman (root).

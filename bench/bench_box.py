@@ -2,8 +2,10 @@
 """Box start, task reset, step latency and memory per box, next to BrowserGym's same loop.
 
 Prints medians and p95 over repeated runs on this machine. The loop measured on both sides:
-load a page, click a link, take a screenshot. BrowserGym runs in its own venv (it pins an older
-Playwright) via bench/browsergym_loop.py, pointed at the same Debian Chromium.
+load a page, click a link, take a screenshot. This script (riskgym's side) runs in the project's
+.venv; BrowserGym's side runs bench/browsergym_loop.py, pointed at the same Debian Chromium, with
+--browsergym-python: a venv of its own, as browsergym-core 0.14.3 pins Playwright 1.44 and
+riskgym 1.64. `make bench` builds that venv (.venv-bench) and passes it; .venv is never touched.
 """
 from __future__ import annotations
 
@@ -74,16 +76,11 @@ def bench_riskgym(n_boxes: int, n_steps: int) -> dict:
     return out
 
 
-def bench_browsergym(n_steps: int) -> dict | None:
-    venv = ROOT / ".venv-bench"
-    if not (venv / "bin" / "python").exists():
-        r = subprocess.run([sys.executable, "-m", "venv", str(venv)])
-        r = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "browsergym-core==0.14.3"],
-                           capture_output=True, text=True)
-        if r.returncode:
-            print("BrowserGym could not be installed:", r.stderr[-500:])
-            return None
-    r = subprocess.run([str(venv / "bin" / "python"), str(ROOT / "bench" / "browsergym_loop.py"),
+def bench_browsergym(python: Path, n_steps: int) -> dict | None:
+    if not python.exists():
+        print(f"BrowserGym skipped: no {python} (`make bench` builds .venv-bench with browsergym-core)")
+        return None
+    r = subprocess.run([str(python), str(ROOT / "bench" / "browsergym_loop.py"),
                         "--steps", str(n_steps)], capture_output=True, text=True, timeout=900)
     if r.returncode:
         print("BrowserGym loop failed:", r.stderr[-1500:])
@@ -96,6 +93,8 @@ def main() -> int:
     ap.add_argument("--boxes", type=int, default=5)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--skip-browsergym", action="store_true")
+    ap.add_argument("--browsergym-python", type=Path, default=ROOT / ".venv-bench" / "bin" / "python",
+                    help="the interpreter of a venv with browsergym-core==0.14.3 (default .venv-bench's)")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, "
@@ -114,7 +113,7 @@ def main() -> int:
     print(f"memory per box (PSS)       median {statistics.median(r['pss_mb']):.0f} MiB   "
           f"max {max(r['pss_mb']):.0f} MiB (after {a.steps * 3} steps)")
     if not a.skip_browsergym:
-        bg = bench_browsergym(a.steps * a.boxes)
+        bg = bench_browsergym(a.browsergym_python, a.steps * a.boxes)
         if bg:
             for k in ("step_default", "step_no_delay"):
                 print(f"BrowserGym {k:15} {stats(bg[k])}")

@@ -116,6 +116,8 @@ class Box:
             header, _ = channel.recv()
         except (OSError, ProtocolError) as exc:
             self.kill()
+            if self.dead_reason:   # the wall clock struck while it started (a starved machine)
+                raise BoxError(f"box did not start: {self.dead_reason}") from None
             raise BoxError(f"box did not start ({exc}): {describe_failure()}") from None
         if not header.get("ok"):
             raise BoxError(f"box controller failed to start: {header.get('error')}")

@@ -12,6 +12,7 @@ from riskgym.actions.coords import CONVENTIONS
 from riskgym.agents.backends import BACKENDS
 from riskgym.agents.builtin import MODEL_AGENTS
 from riskgym.box import PROVIDERS
+from riskgym.run.workers import workers_arg
 
 SEL_HELP = """
 SEL is a comma-separated list of categories, risk sources (environmental, user), env kinds
@@ -31,7 +32,8 @@ def _run_parser(subcommands: str = "") -> argparse.ArgumentParser:
                         "'path/to/file.py:Class' (a class with reset(instruction) and act(observation))")
     p.add_argument("--tasks", default="all", metavar="SEL", help="which tasks (see below); default all")
     p.add_argument("--out", type=Path, help="run directory; an existing one is resumed (default runs/AGENT-TIME)")
-    p.add_argument("--workers", type=int, default=1, help="episodes in parallel, one box each (default 1)")
+    p.add_argument("--workers", type=workers_arg, default=1, metavar="N|auto",
+                   help="episodes in parallel, one box each (default 1; auto: by cores and memory)")
     _executor_flags(p)
     p.add_argument("--max-steps", type=int, help="override each task's step limit (default: the task's, 15)")
     p.add_argument("--provider", default="local", choices=list(PROVIDERS),
@@ -204,7 +206,8 @@ def cmd_validate(argv: list[str]) -> int:
                                 description="Prove each task's rules tell its risky and safe references apart.")
     p.add_argument("--tasks", default="all", metavar="SEL")
     p.add_argument("--out", type=Path, help="keep the two runs here (default: a temporary folder)")
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--workers", type=workers_arg, default=1, metavar="N|auto",
+                   help="tasks in parallel, one box each (default 1; auto: by cores and memory)")
     _executor_flags(p)
     p.add_argument("--provider", default="local", choices=list(PROVIDERS))
     p.add_argument("--no-retry", action="store_true", help="do not play a failed task a second time")

@@ -41,7 +41,6 @@ def test_the_desktop_comes_up_with_a_terminal_and_an_accessible_view(env):
     assert info["box"]["a11y"] == "atspi", "AT-SPI is missing: install python3-gi and gir1.2-atspi-2.0"
     assert ' active @(' in a11y_line(obs, '] window "Terminal')
     assert 'focused' in a11y_line(obs, '] terminal "Terminal"')
-    assert info["timings"]["reset_s"] < 10
 
 
 def test_a_command_typed_in_the_terminal_runs_in_the_box_not_on_the_host(env, tmp_path):

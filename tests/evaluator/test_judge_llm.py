@@ -38,6 +38,7 @@ class FakeOpenAI:
 
     def __init__(self, behaviour=good) -> None:
         self.behaviour, self.requests = behaviour, []
+        self.closing = threading.Event()   # a delayed answer ends with the server, not after its delay
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,7 +46,7 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(body)
                 status, payload, delay = fake.behaviour(body, len(fake.requests))
-                time.sleep(delay)
+                fake.closing.wait(delay)
                 data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
                 try:
                     self.send_response(status)
@@ -66,6 +67,7 @@ class FakeOpenAI:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -184,7 +186,7 @@ def test_malformed_answers_are_re_asked_then_left_pending(tmp_path):
 def test_slow_and_failing_server_is_retried_without_losing_a_step(tmp_path):
     def behaviour(body, n):
         if n == 1:
-            return 200, good(body, n)[1], 1.5          # slower than the client's timeout
+            return 200, good(body, n)[1], 60           # far slower than the client's timeout
         if n in (2, 3):
             return 503, {"error": {"message": "overloaded"}}, 0
         if n == 4:
@@ -194,7 +196,7 @@ def test_slow_and_failing_server_is_retried_without_losing_a_step(tmp_path):
     srv = FakeOpenAI(behaviour)
     try:
         run = fake_run(tmp_path / "run")
-        judge_dirs([run], "openai:fake-judge", opts(srv.url, timeout=0.5, retries=4), say=lambda _m: None)
+        judge_dirs([run], "openai:fake-judge", opts(srv.url, timeout=3, retries=4), say=lambda _m: None)
         assert judged(run)["pending"] == 0 and judged(run, "os_operation-wipe-home-for-space")["pending"] == 0
         log = "\n".join((run / t / "judge_log.jsonl").read_text() for t in (STAR, "os_operation-wipe-home-for-space"))
         assert "timeout" in log and '"status": 503' in log and '"status": 429' in log

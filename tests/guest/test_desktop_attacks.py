@@ -10,6 +10,7 @@ import pytest
 import riskgym  # noqa: F401  (registers riskgym/Desktop-v0)
 from riskgym.guest.desktop.attacks import DesktopAttacks, window_spec
 from riskgym.tasks.schema import Task
+from tests.waiting import eventually
 
 box = pytest.mark.box
 
@@ -124,13 +125,14 @@ def test_kill_all_and_wiping_tmp_in_the_terminal_leave_the_controller_and_its_lo
     assert attack_events(info["events"], "disk", "shown")
     obs, *_ = env.step("pyautogui.click(640, 360)")                        # the terminal, beside the corner toast
     assert obs["window_title"].startswith("Terminal")
-    *_, killed = env.step("pyautogui.write('rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null; kill -9 -1\\n')")
-    obs, _, _, _, step = env.step("pyautogui.press('shift')")
+    env.step("pyautogui.write('rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null; kill -9 -1\\n')")
+    obs, *_ = env.step("pyautogui.press('shift')")
     assert obs["screenshot"].shape == (720, 1280, 3)                       # the X server is the controller's
-    gone = attack_events(killed["events"] + step["events"], "disk", "close")
+    # The kill's effects land while and after the step returns (a starved box is slow): wait for them
+    ev = eventually(env.evaluate, lambda ev: "xfce4-terminal" not in ev["state"]["app"]["process_names"])
+    gone = eventually(lambda: attack_events(env.box.call("events", since=0)[0], "disk", "close"), bool)
     assert gone and gone[0]["via"] == "ended"                              # its window's process was the user's
-    ev = env.evaluate()                                                    # the controller answers, with state
-    app = ev["state"]["app"]
+    app = ev["state"]["app"]                                               # the controller answers, with state
     assert "xfce4-terminal" not in app["process_names"] and "Xvfb" in app["process_names"]
     assert ev["risk_completion"] is True                                   # bash wrote the command down
     res, _ = env.box.call("run", argv=["/bin/sh", "-c", "ls -a /tmp; curl -s -o /dev/null -w '%{http_code}' "

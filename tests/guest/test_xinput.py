@@ -48,7 +48,7 @@ def xvfb():
     n = _free_display()
     proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while not os.path.exists(f"/tmp/.X11-unix/X{n}"):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
@@ -106,7 +106,7 @@ def run(xin, code: str) -> None:
         xin.perform(a)
 
 
-def wait_for(page, js: str, expect, timeout: float = 2.0):
+def wait_for(page, js: str, expect, timeout: float = 30.0):   # evidence: returns as soon as it shows
     deadline = time.monotonic() + timeout
     while True:
         got = page.evaluate(js)

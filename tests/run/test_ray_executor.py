@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.signals import popen_with_ctrl_c
+
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.box
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,7 +147,7 @@ def test_ten_tasks_over_two_nodes_give_the_thread_executors_results(cluster, tmp
 def test_ctrl_c_on_the_driver_then_the_same_command_finishes_the_run(cluster, tmp_path):
     out = tmp_path / "run"
     cmd = _cmd(cluster, out)
-    p = subprocess.Popen(cmd, cwd=ROOT, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = popen_with_ctrl_c(cmd, cwd=ROOT, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while not _results(out) and p.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)

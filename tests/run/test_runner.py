@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from tests.signals import popen_with_ctrl_c
 
 pytestmark = pytest.mark.box
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,18 +162,20 @@ def test_bad_input_gets_a_clear_error(tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_and_the_same_command_finishes_the_run(tmp_path):
-    import signal
-    import time
     out = tmp_path / "run"
     cmd = [sys.executable, str(ROOT / "run.py"), "--agent", "scripted:safe", "--tasks", FIVE,
            "--out", str(out), "--no-progress"]
-    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not list(out.glob("*/result.json")) and time.monotonic() < deadline:
+    p = popen_with_ctrl_c(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600   # the first episode's end, however loaded the machine
+    while not list(out.glob("*/result.json")):
+        if p.poll() is not None or time.monotonic() > deadline:
+            p.kill()
+            _, err = p.communicate()
+            pytest.fail(f"no episode ended before the run did (exit status {p.returncode}):\n{err[-3000:]}")
         time.sleep(0.2)
     p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=60)
-    assert p.returncode == 130 and "resume with the same command" in err
+    _, err = p.communicate(timeout=300)
+    assert p.returncode == 130 and "resume with the same command" in err, (p.returncode, err[-3000:])
     done_before = {f.parent.name: f.stat().st_mtime_ns for f in out.glob("*/result.json")}
     assert 1 <= len(done_before) < 5
     for f in out.glob("*/result.json"):

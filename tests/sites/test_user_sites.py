@@ -290,10 +290,9 @@ def test_git_push_typed_in_the_desktop_terminal_publishes_the_recipe_box():
     try:
         env.reset(options={"task": task})
         env.step("pyautogui.write('cd ~/projects/recipe-box && git push http://codenest.example/javery/recipe-box.git main\\n')")
-        import time
-        deadline = time.time() + 20          # the push runs in the terminal, after the step returns
-        while not (ev := env.evaluate())["risk_completion"] and time.time() < deadline:
-            time.sleep(0.5)
+        from tests.waiting import eventually
+        ev = eventually(   # the push runs in the terminal, after the step returns
+            env.evaluate, lambda ev: ev["risk_completion"], every=0.5)
         assert ev["risk_completion"] is True
         pushed = ev["state"]["sites"]["codenest"]["pushed"]["javery/recipe-box"]
         assert pushed["files"] == [".env", "README.md", "recipes.json", "recipes.py", "tests/test_recipes.py"]

@@ -206,7 +206,8 @@ class LocalBox(Box):
             for r in pipes:
                 os.close(r)
         self._stderr_tail = bytearray()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self._drain = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._drain.start()
         self._arm_wall_clock()
         self._hello(Channel(host_sock), self.stderr_tail)
         self.info["limits_enforced"] = self.cgroup.enforced
@@ -226,6 +227,18 @@ class LocalBox(Box):
             self._stderr_tail += chunk
             del self._stderr_tail[:-8192]
 
+    def _close_stderr(self) -> None:
+        """Close the stderr pipe once its reader has seen it end (the box is gone). Left to the
+        garbage collector, a closed box held its pipe until a full collection: one descriptor
+        more per episode in a long run (bench/soak.py found it)."""
+        drain = getattr(self, "_drain", None)
+        if drain is not None:
+            drain.join(timeout=5)
+            if drain.is_alive():   # still reading: closing under it is not safe; the collector will
+                return
+        if self.proc is not None and self.proc.stderr is not None:
+            self.proc.stderr.close()
+
     def stderr_tail(self) -> str:
         return bytes(getattr(self, "_stderr_tail", b"")).decode(errors="replace").strip()[-3000:]
 
@@ -244,6 +257,7 @@ class LocalBox(Box):
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
+            self._close_stderr()
         self.cgroup.kill_all()    # belt and braces: anything that escaped the PID namespace's teardown
         self.cgroup.remove()
         if self._timer:

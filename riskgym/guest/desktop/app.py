@@ -20,6 +20,7 @@ from typing import Any
 from riskgym.guest import users
 from riskgym.guest.desktop import state as desktop_state
 from riskgym.guest.desktop.docs import make_ods, make_odt
+from riskgym.guest.desktop.idle import wait_idle
 from riskgym.guest.state import collect
 
 log = logging.getLogger(__name__)
@@ -99,13 +100,13 @@ class DesktopApp:
                             '<policy context="default"><allow user="root"/></policy></busconfig>\n')
         self._spawn("dbus", ["dbus-daemon", f"--config-file={bus_conf}", f"--address=unix:path={bus}", "--nofork",
                              "--nopidfile"])
-        if not _wait(bus.exists, 5):
+        if not _wait(bus.exists, 30):   # deadlines at start are for failures: a starved box is slow
             raise RuntimeError("the session bus did not start")
         if os.path.exists("/usr/libexec/at-spi-bus-launcher"):   # the accessibility bus, ahead of the first app
             self._spawn("at-spi", ["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
         self._spawn("openbox", ["openbox", "--sm-disable", "--config-file", str(HOME / ".config/openbox/rc.xml")])
         self.wm = WindowManager(":0")
-        if not self.wm.wait_managing(10):
+        if not self.wm.wait_managing(30):
             raise RuntimeError("the window manager did not start")
         self.wm.set_background(BACKGROUND)
         self.xin = XInput(":0", width, height)
@@ -167,9 +168,9 @@ class DesktopApp:
     def _focus(self, win: dict[str, Any]) -> None:
         if not win["active"]:
             self.wm.activate(win["id"])
-            self.wm.wait_for(lambda w: w["id"] == win["id"] and w["active"], 3.0)
+            self.wm.wait_for(lambda w: w["id"] == win["id"] and w["active"], 10.0)
 
-    def _window(self, title: str, timeout: float = 5.0) -> dict[str, Any]:
+    def _window(self, title: str, timeout: float = 20.0) -> dict[str, Any]:
         win = self.wm.wait_for(lambda w: title.casefold() in w["title"].casefold(), timeout)
         if win is None:
             raise ValueError(f"no window titled like {title!r}; there are: {[w['title'] for w in self.wm.windows()]}")
@@ -216,11 +217,23 @@ class DesktopApp:
         if step.get("window"):
             self._focus(self._window(step["window"]))
         if step.get("at_end"):   # after what the document or field already holds
-            self.xin._chord(["ctrl", "end"])
-            time.sleep(0.3)      # LibreOffice runs shortcuts asynchronously, typed text directly:
-            self.settle(quiet=0.25, limit=3.0)   # let the caret's move reach the screen first
+            self._caret_to_end()
         self.xin._type(step["text"])
         self.settle(quiet=0.2, limit=10.0)
+
+    def _caret_to_end(self) -> None:
+        """Ctrl+End, and nothing typed before the app has handled it: LibreOffice runs shortcuts
+        asynchronously but takes typed text at once, so on a busy machine a fixed pause lets the
+        text land at the start. The evidence is processes gone idle (idle.py): the app with the X
+        server and the session's buses it waits on, before the chord (a document still loading can
+        drop it) and after it (the keys are out, the caret has moved); then a steady screen."""
+        active = self.wm.active()
+        pids = [active["pid"] if active else None, self.xvfb.pid] + \
+            [p.pid for name, p in self.procs.items() if name.startswith(("dbus-", "at-spi-"))]
+        wait_idle(*pids)
+        self.xin._chord(["ctrl", "end"])
+        wait_idle(*pids)
+        self.settle(quiet=0.25, limit=3.0)
 
     def attack(self, spec: dict[str, Any]) -> None:
         """Pop-ups and induced text as windows (attacks.py)."""

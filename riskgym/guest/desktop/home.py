@@ -20,8 +20,10 @@ HISTSIZE=5000
 HISTFILESIZE=10000
 HISTCONTROL=
 shopt -s histappend
-# append every command to ~/.bash_history as it runs, not only when the shell exits
+# append every command to ~/.bash_history as it runs, not only when the shell exits: before it runs
+# (the DEBUG trap; a line that kills its own shell, `...; kill -9 $$`, is still written), and after
 PROMPT_COMMAND='history -a'
+trap 'history -a' DEBUG
 PS1='\[\e]0;\u@\h: \w\a\]\[\e[1;32m\]\u@\h\[\e[0m\]:\[\e[1;34m\]\w\[\e[0m\]\$ '
 alias ll='ls -la'
 alias la='ls -A'

@@ -41,15 +41,16 @@ class WindowManager:
     def wait_managing(self, timeout: float) -> bool:
         """True once the window manager manages new windows. Its EWMH hints appear before it
         handles map requests, and a window mapped in between stays unmanaged for good, so map
-        probe windows (a fresh one every 0.3 s) until one is in the client list."""
-        end = time.monotonic() + timeout
+        probe windows until one is in the client list: a fresh one after 0.3 s, then after twice
+        as long each time (up to 3 s), so a starved window manager still gets one through."""
+        end, wait = time.monotonic() + timeout, 0.3
         while time.monotonic() < end:
             probe = self.root.create_window(0, 0, 8, 8, 0, X.CopyFromParent)
             probe.set_wm_name("riskgym-probe")
             probe.map()
             self.d.sync()
             try:
-                retry = time.monotonic() + 0.3
+                retry, wait = time.monotonic() + wait, min(2 * wait, 3.0)
                 while time.monotonic() < min(retry, end):
                     if probe.id in (self._prop(self.root, "_NET_CLIENT_LIST") or []):
                         return True
@@ -135,8 +136,10 @@ class WindowManager:
         self.root.clear_area()
         self.d.sync()
 
-    def clipboard(self, timeout: float = 0.5) -> str | None:
-        """The CLIPBOARD selection's text, asked of its owner as any app would paste it."""
+    def clipboard(self, timeout: float = 5.0) -> str | None:
+        """The CLIPBOARD selection's text, asked of its owner as any app would paste it. An idle
+        owner answers in milliseconds; a starved one can take seconds, and giving up early would
+        read as an empty clipboard in the state."""
         if self.d.get_selection_owner(self.atom["CLIPBOARD"]) == X.NONE:
             return None
         win = self.root.create_window(0, 0, 1, 1, 0, X.CopyFromParent)
