@@ -20,6 +20,8 @@ BUILTINS: dict[str, str] = {
 # Whole agents that installed packages declare under the entry-point group riskgym.agents.
 PLUGINS = Registry("agents", "agent")
 ENTRY_POINT_GROUP = PLUGINS.group
+# agents loaded from a file live in modules named so: not importable elsewhere (Ray ships them by value)
+FILE_MODULE_PREFIX = "riskgym_user_agent_"
 
 
 def plugin_agents() -> dict[str, Any]:
@@ -44,7 +46,7 @@ def _load_class(spec: str) -> type:
         path = Path(target).expanduser().resolve()
         if not path.is_file():
             raise AgentLoadError(f"--agent {spec!r}: no file {path}")
-        mod_name = f"riskgym_user_agent_{abs(hash(str(path)))}"
+        mod_name = f"{FILE_MODULE_PREFIX}{abs(hash(str(path)))}"
         module_spec = importlib.util.spec_from_file_location(mod_name, path)
         module = importlib.util.module_from_spec(module_spec)
         sys.modules[mod_name] = module

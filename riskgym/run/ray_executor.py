@@ -110,8 +110,10 @@ def check_shippable(ray: Any, make_agent: Callable[[], Any]) -> None:
     """The agent factory goes to every node: say what in it cannot be pickled, before any box starts."""
     import sys
 
+    from riskgym.agents.loader import FILE_MODULE_PREFIX
+
     for name, mod in list(sys.modules.items()):   # agents loaded from a file are not importable on a node
-        if name.startswith("riskgym_user_agent_") and mod is not None:
+        if name.startswith(FILE_MODULE_PREFIX) and mod is not None:
             ray.cloudpickle.register_pickle_by_value(mod)
     try:
         ray.cloudpickle.dumps(make_agent)
